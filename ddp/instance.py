@@ -1,0 +1,263 @@
+"""The problem data: events, their partition-point times, devices and cloud units.
+
+An :class:`Instance` holds plain contiguous numpy arrays, validated once on construction with the
+rules of ``ddp-instance/1`` (``shared/spec/instance-format.md``); everything downstream (the
+recurrence, the policies, the solvers) trusts them.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from .errors import InstanceError
+
+TIME_KEYS = ("front", "trans", "cloud")
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, (bool, np.bool_))
+
+
+def _scan_numbers(value: Any, key: str, *, integer: bool) -> None:
+    """Reject booleans, strings and (for integer keys) floats in a nested Python list.
+
+    numpy would silently turn ``True`` into ``1`` and ``2.0`` into an integer; the format says both
+    are errors. Only Python lists are scanned: numpy arrays are checked by dtype.
+    """
+    if not isinstance(value, (list, tuple)):
+        return
+    for event, item in enumerate(value):
+        items = item if isinstance(item, (list, tuple)) else (item,)
+        for element in items:
+            if isinstance(element, (list, tuple)):
+                raise InstanceError("rows must be flat lists of numbers", key=key, event=event)
+            if _is_bool(element):
+                raise InstanceError(f"{element!r} where a number is expected", key=key,
+                                    event=event)
+            if not isinstance(element, numbers.Real):
+                raise InstanceError(f"{element!r} is not a number", key=key, event=event)
+            if integer and not isinstance(element, numbers.Integral):
+                raise InstanceError(f"{element!r} is not an integer", key=key, event=event)
+
+
+def _float_array(value: Any, key: str, ndim: int) -> np.ndarray:
+    _scan_numbers(value, key, integer=False)
+    if isinstance(value, np.ndarray) and value.dtype == np.bool_:
+        raise InstanceError("booleans where numbers are expected", key=key)
+    if ndim == 2 and isinstance(value, (list, tuple)):
+        lengths = {len(row) if isinstance(row, (list, tuple)) else -1 for row in value}
+        if len(lengths) > 1 or -1 in lengths:
+            width = len(value[0]) if isinstance(value[0], (list, tuple)) else -1
+            for event, row in enumerate(value):
+                if not isinstance(row, (list, tuple)):
+                    raise InstanceError("each event needs a row of k+1 numbers", key=key,
+                                        event=event)
+                if len(row) != width:
+                    raise InstanceError(
+                        f"row has {len(row)} numbers, event 0 has {width}: every row needs "
+                        f"the same k+1", key=key, event=event)
+    try:
+        array = np.array(value, dtype=np.float64, order="C")
+    except (TypeError, ValueError) as exc:
+        raise InstanceError(f"cannot read as numbers ({exc})", key=key) from None
+    if array.ndim != ndim:
+        shape = "a list of numbers" if ndim == 1 else "a list of rows of numbers"
+        raise InstanceError(f"expected {shape}, got an array of shape {array.shape}", key=key)
+    for problem, mask in (("is not finite", ~np.isfinite(array)),
+                          ("is negative (times must be >= 0)", array < 0)):
+        if mask.any():
+            event = int(np.argwhere(mask)[0][0])
+            row = np.atleast_1d(array[event])
+            value = row[np.atleast_1d(mask[event])][0]
+            raise InstanceError(f"value {float(value)!r} {problem}", key=key, event=event)
+    return array
+
+
+def _int_array(value: Any, key: str, n: int) -> np.ndarray:
+    _scan_numbers(value, key, integer=True)
+    if isinstance(value, np.ndarray) and value.dtype.kind != "i" and value.dtype.kind != "u":
+        raise InstanceError(f"integers expected, got dtype {value.dtype} (use .astype(int))",
+                            key=key)
+    try:
+        array = np.array(value, dtype=np.int64, order="C")
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise InstanceError(f"cannot read as integers ({exc})", key=key) from None
+    if array.ndim != 1:
+        raise InstanceError(f"expected a list of integers, got shape {array.shape}", key=key)
+    if len(array) != n:
+        raise InstanceError(f"has {len(array)} entries, arrival has {n} events", key=key)
+    return array
+
+
+def _int_scalar(value: Any, key: str, low: int, high: int | None = None) -> int:
+    if _is_bool(value) or not isinstance(value, numbers.Integral):
+        raise InstanceError(f"{value!r} is not an integer", key=key)
+    value = int(value)
+    if value < low or (high is not None and value > high):
+        bound = f">= {low}" if high is None else f"in {low}..{high}"
+        raise InstanceError(f"{value} is out of range (must be {bound})", key=key)
+    return value
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.setflags(write=False)
+    return array
+
+
+class Instance:
+    """Events to schedule: arrivals, per-point times, devices and cloud units.
+
+    Parameters
+    ----------
+    arrival : array-like, shape (n,)
+        Arrival times ``a_j``, non-decreasing.
+    front, trans, cloud : array-like, shape (n, k+1)
+        ``F[j,i]``, ``T[j,i]``, ``C[j,i]``: front compute, transmission and cloud compute time of
+        event ``j`` cut at point ``i``.
+    device : array-like of int, shape (n,), optional
+        Front-end device of each event (default all 0).
+    devices : int, optional
+        Number of front-end devices ``m`` (default ``max(device) + 1``).
+    unit : array-like of int, shape (n,), optional
+        Cloud unit of each event (default ``device mod cloud_units``).
+    cloud_units : int
+        Number of cloud processing units ``u`` (default 1).
+    feature_point : int, optional
+        The FB policy's point (default ``k - 1``).
+    name, meta, time_unit
+        Free description; ``meta`` holds the generator's settings and seed.
+
+    Raises
+    ------
+    InstanceError
+        When a rule of ``ddp-instance/1`` is broken; the message names the key and the event.
+    """
+
+    __slots__ = ("arrival", "front", "trans", "cloud", "device", "devices", "unit",
+                 "cloud_units", "feature_point", "name", "meta", "time_unit")
+
+    def __init__(self, arrival, front, trans, cloud, device=None, devices=None, unit=None,
+                 cloud_units=1, feature_point=None, name=None, meta=None, time_unit="ms"):
+        arrival = _float_array(arrival, "arrival", 1)
+        n = len(arrival)
+        if n < 1:
+            raise InstanceError("an instance needs at least one event (n >= 1)", key="arrival")
+        late = np.flatnonzero(np.diff(arrival) < 0)
+        if len(late):
+            event = int(late[0]) + 1
+            raise InstanceError(
+                f"arrival {float(arrival[event])!r} is before the previous one {float(arrival[event - 1])!r} "
+                f"(arrivals must be non-decreasing)", key="arrival", event=event)
+        times = {}
+        for key, value in zip(TIME_KEYS, (front, trans, cloud)):
+            array = _float_array(value, key, 2)
+            if array.shape[0] != n:
+                raise InstanceError(f"has {array.shape[0]} rows, arrival has {n} events", key=key)
+            if array.shape[1] < 2:
+                raise InstanceError(f"rows have {array.shape[1]} numbers; k+1 >= 2 needed",
+                                    key=key, event=0)
+            times[key] = array
+        widths = {key: array.shape[1] for key, array in times.items()}
+        if len(set(widths.values())) > 1:
+            raise InstanceError(f"rows have {widths['trans']} and {widths['cloud']} numbers but "
+                                f"front rows have {widths['front']}: all need the same k+1",
+                                key="trans" if widths["trans"] != widths["front"] else "cloud",
+                                event=0)
+        k = widths["front"] - 1
+
+        if device is None:
+            device = np.zeros(n, dtype=np.int64)
+        else:
+            device = _int_array(device, "device", n)
+        if devices is None:
+            devices = int(device.max()) + 1
+        devices = _int_scalar(devices, "devices", 1)
+        _check_range(device, "device", devices, "devices")
+
+        cloud_units = _int_scalar(cloud_units, "cloud_units", 1)
+        if unit is None:
+            unit = device % cloud_units
+        else:
+            unit = _int_array(unit, "unit", n)
+        _check_range(unit, "unit", cloud_units, "cloud_units")
+
+        if feature_point is None:
+            feature_point = k - 1
+        feature_point = _int_scalar(feature_point, "feature_point", 0, k)
+        if name is not None and not isinstance(name, str):
+            raise InstanceError(f"{name!r} is not a string", key="name")
+        if meta is not None and not isinstance(meta, dict):
+            raise InstanceError("must be a JSON object", key="meta")
+        if not isinstance(time_unit, str):
+            raise InstanceError(f"{time_unit!r} is not a string", key="time_unit")
+
+        self.arrival = _frozen(arrival)
+        self.front = _frozen(times["front"])
+        self.trans = _frozen(times["trans"])
+        self.cloud = _frozen(times["cloud"])
+        self.device = _frozen(np.ascontiguousarray(device, dtype=np.int64))
+        self.devices = devices
+        self.unit = _frozen(np.ascontiguousarray(unit, dtype=np.int64))
+        self.cloud_units = cloud_units
+        self.feature_point = feature_point
+        self.name = name
+        self.meta = dict(meta) if meta is not None else {}
+        self.time_unit = time_unit
+
+    @property
+    def n(self) -> int:
+        """Number of events."""
+        return len(self.arrival)
+
+    @property
+    def k(self) -> int:
+        """Index of the last partition point (points are ``0..k``)."""
+        return self.front.shape[1] - 1
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Instance):
+            return NotImplemented
+        arrays = ("arrival", "front", "trans", "cloud", "device", "unit")
+        scalars = ("devices", "cloud_units", "feature_point", "name", "meta", "time_unit")
+        return (all(np.array_equal(getattr(self, a), getattr(other, a)) for a in arrays)
+                and all(getattr(self, s) == getattr(other, s) for s in scalars))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable meta: not hashable
+
+    def __repr__(self) -> str:
+        label = f" {self.name!r}" if self.name else ""
+        return (f"<Instance{label} n={self.n} k={self.k} devices={self.devices} "
+                f"cloud_units={self.cloud_units}>")
+
+    def replace(self, **changes: Any) -> "Instance":
+        """A new, validated instance with some fields changed."""
+        fields = {name: getattr(self, name) for name in self.__slots__}
+        fields.update(changes)
+        if "device" in changes and "devices" not in changes:
+            fields["devices"] = None
+        if ("device" in changes or "cloud_units" in changes) and "unit" not in changes:
+            fields["unit"] = None
+        return Instance(**fields)
+
+    def subset(self, events: slice | np.ndarray) -> "Instance":
+        """The instance restricted to some events (their order kept)."""
+        index = np.arange(self.n)[events]
+        return Instance(self.arrival[index], self.front[index], self.trans[index],
+                        self.cloud[index], device=self.device[index], devices=self.devices,
+                        unit=self.unit[index], cloud_units=self.cloud_units,
+                        feature_point=self.feature_point, name=self.name, meta=self.meta,
+                        time_unit=self.time_unit)
+
+
+def _check_range(values: np.ndarray, key: str, count: int, count_key: str) -> None:
+    bad = np.flatnonzero((values < 0) | (values >= count))
+    if len(bad):
+        event = int(bad[0])
+        raise InstanceError(f"{int(values[event])} is out of range 0..{count - 1} "
+                            f"({count_key} = {count})", key=key, event=event)

@@ -1,0 +1,110 @@
+"""DDP for a live system (paper Alg. 2 and 3): one event at a time.
+
+The object keeps ``F(d)`` for each front-end device and ``C(u)`` for each cloud unit. Each call to
+:meth:`OnlineDDP.push` gives the event's arrival, device and the three time rows as estimated at
+that moment (network status and cloud load included) and returns the chosen point at once. The
+choice and the state update go through the same kernel as the batch policy, so feeding the events
+of an instance gives exactly ``run_policy(inst, "ddp")``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import InstanceError
+from .recurrence import MODE_DDP, schedule_kernel
+from .schedule import EVENT_TIMES, Schedule
+
+
+def _row(values, key: str, width: int | None, event: int) -> np.ndarray:
+    row = np.ascontiguousarray(values, dtype=np.float64)
+    if row.ndim != 1 or row.shape[0] < 2:
+        raise InstanceError("needs a row of k+1 >= 2 numbers", key=key, event=event)
+    if width is not None and row.shape[0] != width:
+        raise InstanceError(f"has {row.shape[0]} points, earlier events had {width}", key=key,
+                            event=event)
+    if not np.all(np.isfinite(row)) or np.any(row < 0):
+        raise InstanceError("times must be finite and >= 0", key=key, event=event)
+    return row.reshape(1, -1)
+
+
+class OnlineDDP:
+    """Online DDP over ``devices`` front-end devices and ``cloud_units`` cloud units.
+
+    Devices are numbered from 0; a device number not seen before joins with an idle queue (the
+    paper lets the number of front-end devices change). Units are fixed, and an event's unit is
+    ``device mod cloud_units`` unless given.
+
+    Examples
+    --------
+    >>> online = OnlineDDP()
+    >>> online.push(0.0, [0, 40, 90], [300, 80, 1], [60, 30, 0])
+    2
+    >>> online.makespan
+    91.0
+    """
+
+    def __init__(self, devices: int = 1, cloud_units: int = 1):
+        if devices < 1 or cloud_units < 1:
+            raise ValueError("devices and cloud_units must be >= 1")
+        self.front_free = np.zeros(int(devices))
+        self.cloud_free = np.zeros(int(cloud_units))
+        self._width: int | None = None
+        self._last_arrival = -np.inf
+        self._choices: list[int] = []
+        self._times: list[np.ndarray] = []
+        self.makespan = 0.0
+
+    @property
+    def cloud_units(self) -> int:
+        return len(self.cloud_free)
+
+    @property
+    def events(self) -> int:
+        """How many events have been pushed."""
+        return len(self._choices)
+
+    def push(self, arrival: float, front, trans, cloud, device: int = 0,
+             unit: int | None = None) -> int:
+        """Take one event, return its partition point, and update the state."""
+        event = self.events
+        arrival = float(arrival)
+        if not np.isfinite(arrival) or arrival < self._last_arrival:
+            raise InstanceError(f"arrival {arrival!r} is before the previous one "
+                                f"{self._last_arrival!r} or not finite", key="arrival",
+                                event=event)
+        rows = [_row(values, key, self._width, event)
+                for key, values in (("front", front), ("trans", trans), ("cloud", cloud))]
+        if len({row.shape[1] for row in rows}) != 1:
+            raise InstanceError("front, trans and cloud rows need the same k+1", key="trans",
+                                event=event)
+        device = int(device)
+        if device < 0:
+            raise InstanceError(f"{device} is negative", key="device", event=event)
+        if device >= len(self.front_free):
+            self.front_free = np.concatenate(
+                [self.front_free, np.zeros(device + 1 - len(self.front_free))])
+        unit = device % self.cloud_units if unit is None else int(unit)
+        if not 0 <= unit < self.cloud_units:
+            raise InstanceError(f"{unit} is out of range 0..{self.cloud_units - 1}", key="unit",
+                                event=event)
+        choice = np.zeros(1, dtype=np.int64)
+        times = np.empty((5, 1))
+        finish = schedule_kernel(MODE_DDP, np.array([arrival]), rows[0], rows[1], rows[2],
+                                 np.array([device]), np.array([unit]), self.front_free,
+                                 self.cloud_free, choice, times[0], times[1], times[2],
+                                 times[3], times[4])
+        self._width = rows[0].shape[1]
+        self._last_arrival = arrival
+        self._choices.append(int(choice[0]))
+        self._times.append(times[:, 0])
+        self.makespan = max(self.makespan, float(finish))
+        return int(choice[0])
+
+    def schedule(self) -> Schedule:
+        """The schedule of every event pushed so far."""
+        times = np.array(self._times).reshape(-1, 5).T
+        return Schedule(np.array(self._choices, dtype=np.int64),
+                        **{name: np.ascontiguousarray(times[i])
+                           for i, name in enumerate(EVENT_TIMES)},
+                        makespan=self.makespan, policy="ddp")

@@ -1,0 +1,151 @@
+"""The schedule recurrence of ``model.md``, written once, and the kernel every policy runs in.
+
+``step`` is the recurrence for one event; ``ddp_point`` and ``ns_point`` are the two state-aware
+and state-free choices; ``schedule_kernel`` runs events in order, choosing (DDP, NS) or reading a
+given choice, and applies ``step`` in the same pass. ``evaluate`` (fixed choices), every policy,
+the online form, the batch form and the solvers' re-evaluation all go through it: there is no
+second implementation of the recurrence in the project.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._jit import njit
+from .errors import InstanceError
+from .instance import Instance
+from .schedule import Schedule
+
+# How ``schedule_kernel`` picks each event's point.
+MODE_GIVEN = 0  # read ``choices`` (evaluate, AC, AF, FB, a solver's answer)
+MODE_DDP = 1  # paper Alg. 1: argmin of the event's cloud finish given the current state
+MODE_NS = 2  # Neurosurgeon: argmin of F + T + C, ignoring queues
+
+
+@njit(inline="always")
+def step(front_free, cloud_free, arrival, front_time, trans_time, cloud_time):
+    """One event through the recurrence.
+
+    ``front_free`` is ``F(d_j)``, when the event's device is free; ``cloud_free`` is ``C(u_j)``.
+    Returns ``(start_front, finish_front, ready, start_cloud, finish_cloud)``.
+    """
+    start_front = max(front_free, arrival)
+    finish_front = start_front + front_time
+    ready = finish_front + trans_time
+    start_cloud = max(ready, cloud_free)
+    finish_cloud = start_cloud + cloud_time
+    return start_front, finish_front, ready, start_cloud, finish_cloud
+
+
+@njit(inline="always")
+def ddp_point(front_free, cloud_free, arrival, front_row, trans_row, cloud_row):
+    """DDP's point: the least cloud finish from the current state, ties to the smallest."""
+    best_point = 0
+    best_finish = np.inf
+    for point in range(front_row.shape[0]):
+        finish = step(front_free, cloud_free, arrival, front_row[point], trans_row[point],
+                      cloud_row[point])[4]
+        if finish < best_finish:
+            best_finish = finish
+            best_point = point
+    return best_point
+
+
+@njit(inline="always")
+def ns_point(front_row, trans_row, cloud_row):
+    """Neurosurgeon's point: the least ``F + T + C`` of the event alone, ties to the smallest."""
+    best_point = 0
+    best_total = np.inf
+    for point in range(front_row.shape[0]):
+        total = front_row[point] + trans_row[point] + cloud_row[point]
+        if total < best_total:
+            best_total = total
+            best_point = point
+    return best_point
+
+
+@njit
+def schedule_kernel(mode, arrival, front, trans, cloud, device, unit, front_free, cloud_free,
+                    choices, start_front, finish_front, ready, start_cloud, finish_cloud):
+    """Run events in order from the state ``front_free`` (per device) and ``cloud_free`` (per unit).
+
+    With ``mode`` MODE_GIVEN the points are read from ``choices``, otherwise chosen and written
+    there. Per-event times go to the five output arrays; ``front_free`` and ``cloud_free`` are
+    updated in place (the online form keeps them between calls). Returns the makespan of these
+    events (``max finish_cloud``; 0 for none).
+    """
+    makespan = 0.0
+    for event in range(arrival.shape[0]):
+        d = device[event]
+        u = unit[event]
+        if mode == MODE_DDP:
+            point = ddp_point(front_free[d], cloud_free[u], arrival[event], front[event],
+                              trans[event], cloud[event])
+            choices[event] = point
+        elif mode == MODE_NS:
+            point = ns_point(front[event], trans[event], cloud[event])
+            choices[event] = point
+        else:
+            point = choices[event]
+        times = step(front_free[d], cloud_free[u], arrival[event], front[event, point],
+                     trans[event, point], cloud[event, point])
+        start_front[event] = times[0]
+        finish_front[event] = times[1]
+        ready[event] = times[2]
+        start_cloud[event] = times[3]
+        finish_cloud[event] = times[4]
+        front_free[d] = times[1]
+        cloud_free[u] = times[4]
+        if times[4] > makespan:
+            makespan = times[4]
+    return makespan
+
+
+def run_kernel(inst: Instance, mode: int, choices: np.ndarray | None = None,
+               policy: str | None = None) -> Schedule:
+    """Run ``schedule_kernel`` on a whole instance from the empty state."""
+    n = inst.n
+    if choices is None:
+        choices = np.zeros(n, dtype=np.int64)
+    outputs = [np.empty(n) for _ in range(5)]
+    makespan = schedule_kernel(mode, inst.arrival, inst.front, inst.trans, inst.cloud,
+                               inst.device, inst.unit, np.zeros(inst.devices),
+                               np.zeros(inst.cloud_units), choices, *outputs)
+    return Schedule(choices, *outputs, makespan=float(makespan), policy=policy)
+
+
+def check_choices(inst: Instance, choices) -> np.ndarray:
+    """Validate a choice vector for ``inst``: n integers in ``0..k``."""
+    raw = np.asarray(choices)
+    if raw.dtype == np.bool_ or raw.dtype.kind not in "iu":
+        if raw.dtype.kind == "f" and raw.size and np.all(np.isfinite(raw)) \
+                and np.all(raw == np.round(raw)):
+            raw = raw.astype(np.int64)
+        else:
+            raise InstanceError(f"integers expected, got dtype {raw.dtype}", key="choices")
+    if raw.ndim != 1 or len(raw) != inst.n:
+        raise InstanceError(f"needs {inst.n} points (one per event), got {raw.size}",
+                            key="choices")
+    bad = np.flatnonzero((raw < 0) | (raw > inst.k))
+    if len(bad):
+        event = int(bad[0])
+        raise InstanceError(f"point {int(raw[event])} is out of range 0..{inst.k}",
+                            key="choices", event=event)
+    return np.ascontiguousarray(raw, dtype=np.int64)
+
+
+def evaluate(inst: Instance, choices) -> Schedule:
+    """The schedule of a given choice vector (``model.md``'s recurrence).
+
+    Parameters
+    ----------
+    inst : Instance
+    choices : array-like of int, shape (n,)
+        Partition point ``x_j`` of each event, in ``0..k``.
+
+    Returns
+    -------
+    Schedule
+        Per-event times and the makespan.
+    """
+    return run_kernel(inst, MODE_GIVEN, check_choices(inst, choices).copy())
