@@ -1,0 +1,61 @@
+"""The ``ddp`` command line: a thin layer over the library.
+
+Each sub-command lives in its own module of this package with ``add_parser(subparsers)`` and
+``run(args) -> int``; ``COMMANDS`` lists them in the order ``ddp --help`` shows. Bad input ends
+with exit status 2 and one line on stderr (``ddp: error: ...``), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from ..errors import InstanceError
+from .common import CliError, error_line
+
+COMMANDS = ["demo", "solve", "evaluate", "compare"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit status 2."""
+
+    def error(self, message: str):  # type: ignore[override]
+        error_line(f"{self.prog}: {message} (see '{self.prog} --help')")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .. import __version__
+
+    parser = _Parser(prog="ddp", description="Dynamic DNN partitioning between front-end "
+                     "devices and a cloud server: DDP, baselines, exact optimum, experiments.")
+    parser.add_argument("--version", action="version", version=f"ddp {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                       parser_class=_Parser)
+    subparsers.required = True
+    for name in COMMANDS:
+        module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
+        sub = module.add_parser(subparsers)
+        sub.set_defaults(handler=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``ddp`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except (CliError, InstanceError) as exc:
+        error_line(str(exc))
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        error_line("interrupted")
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

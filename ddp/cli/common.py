@@ -1,0 +1,78 @@
+"""Helpers shared by the sub-commands: error lines, loading, formatting."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, Iterable
+
+from rich.console import Console
+
+from ..errors import InstanceError
+from ..instance import Instance
+from ..io import load_instance
+
+
+class CliError(Exception):
+    """A usage or input problem: printed as one line, exit status 2."""
+
+
+def error_line(message: str) -> None:
+    """Print ``ddp: error: message`` on stderr, on one line."""
+    text = " ".join(str(message).split())
+    print(f"ddp: error: {text}", file=sys.stderr, flush=True)
+
+
+def console() -> Console:
+    return Console(highlight=False)
+
+
+def print_json(record: dict[str, Any]) -> None:
+    """One JSON object on one line of stdout."""
+    print(json.dumps(record, allow_nan=False), flush=True)
+
+
+def load(path: str) -> Instance:
+    """Load an instance file; errors name the file, key and event."""
+    return load_instance(path)
+
+
+def parse_choices(text: str, source: str = "--choices") -> list[int]:
+    """Parse ``0,3,18`` (commas or white space) or a JSON list of integers."""
+    stripped = text.strip()
+    try:
+        if stripped.startswith("["):
+            values = json.loads(stripped)
+        else:
+            values = [int(v) for v in stripped.replace(",", " ").split()]
+    except ValueError as exc:
+        raise CliError(f"{source}: cannot read the choices ({exc}); give integers such as "
+                       f"0,3,18") from None
+    if not isinstance(values, list) or not all(isinstance(v, int) and not isinstance(v, bool)
+                                               for v in values):
+        raise CliError(f"{source}: the choices must be a list of integers")
+    return values
+
+
+def format_choices(choices: Iterable[int], limit: int = 24) -> str:
+    """Choices as ``0,3,18,...``, shortened past ``limit`` events."""
+    values = [int(c) for c in choices]
+    text = ",".join(map(str, values[:limit]))
+    if len(values) > limit:
+        text += f",... ({len(values)} events)"
+    return text
+
+
+def reduction_pct(ddp_makespan: float, other_makespan: float) -> float | None:
+    """``100 (Z_DDP - Z_X) / Z_X`` (negative when DDP is faster), None when Z_X is 0."""
+    if other_makespan == 0:
+        return None if ddp_makespan != 0 else 0.0
+    return 100.0 * (ddp_makespan - other_makespan) / other_makespan
+
+
+def format_pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:+.2f}%"
+
+
+def instance_error(exc: InstanceError, path: str) -> InstanceError:
+    return exc if exc.file is not None else exc.with_file(path)
