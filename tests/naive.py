@@ -1,0 +1,109 @@
+"""Slow, obviously correct plain-Python references for the tests.
+
+Everything here is written straight from ``shared/spec/model.md`` with Python floats and lists, and
+shares no code with ``ddp`` (it reads an instance's arrays and nothing else), so a kernel test that
+compares ``ddp`` with these functions compares two independent implementations. The arithmetic is
+done in the order the spec writes it (``max(F(d), a) + F + T``, left to right), which is the order
+of IEEE operations in the kernel as well: results are compared exactly, not approximately.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+EVENT_TIMES = ("start_front", "finish_front", "ready", "start_cloud", "finish_cloud")
+
+
+@dataclass
+class NaiveSchedule:
+    """Per-event times as plain lists, and the makespan."""
+
+    choices: list[int]
+    start_front: list[float]
+    finish_front: list[float]
+    ready: list[float]
+    start_cloud: list[float]
+    finish_cloud: list[float]
+    makespan: float
+
+
+def rows(inst, j: int) -> tuple[list[float], list[float], list[float]]:
+    """The three time rows of event ``j`` as Python floats."""
+    return ([float(v) for v in inst.front[j]], [float(v) for v in inst.trans[j]],
+            [float(v) for v in inst.cloud[j]])
+
+
+def ddp_point(front_free: float, cloud_free: float, arrival: float, front: list[float],
+              trans: list[float], cloud: list[float]) -> int:
+    """DDP's choice for one event: ``argmin_i max(max(F(d), a) + F_i + T_i, C(u)) + C_i``.
+
+    Ties go to the smallest ``i`` (``min`` over ``(value, i)`` pairs).
+    """
+    start = max(front_free, arrival)
+    values = [max(start + front[i] + trans[i], cloud_free) + cloud[i] for i in range(len(front))]
+    return min(range(len(values)), key=lambda i: (values[i], i))
+
+
+def ns_point(front: list[float], trans: list[float], cloud: list[float]) -> int:
+    """Neurosurgeon's choice for one event alone: ``argmin_i F_i + T_i + C_i``, ties smallest."""
+    values = [front[i] + trans[i] + cloud[i] for i in range(len(front))]
+    return min(range(len(values)), key=lambda i: (values[i], i))
+
+
+def fixed_points(inst, policy: str) -> list[int] | None:
+    """The choice vector of a fixed policy (AC, AF, FB), or None for DDP and NS."""
+    point = {"ac": 0, "af": inst.k, "fb": inst.feature_point}.get(policy)
+    return None if point is None else [point] * inst.n
+
+
+def schedule(inst, choices=None, policy: str | None = None) -> NaiveSchedule:
+    """The recurrence of ``model.md``, one event at a time with dicts for the resource states.
+
+    With ``choices`` the points are given; with ``policy`` ("ddp", "ns", "ac", "af", "fb") they
+    are chosen here, from the state at each event, before the state is updated.
+    """
+    if choices is None:
+        choices = fixed_points(inst, policy)
+    front_free: dict[int, float] = {}  # F(d), 0 before a device's first event
+    cloud_free: dict[int, float] = {}  # C(u), 0 before a unit's first event
+    out = {name: [] for name in EVENT_TIMES}
+    chosen = []
+    for j in range(inst.n):
+        d, u, a = int(inst.device[j]), int(inst.unit[j]), float(inst.arrival[j])
+        front, trans, cloud = rows(inst, j)
+        if choices is not None:
+            x = int(choices[j])
+        elif policy == "ddp":
+            x = ddp_point(front_free.get(d, 0.0), cloud_free.get(u, 0.0), a, front, trans, cloud)
+        elif policy == "ns":
+            x = ns_point(front, trans, cloud)
+        else:
+            raise ValueError(f"unknown policy {policy!r}")
+        start_front = max(front_free.get(d, 0.0), a)
+        finish_front = start_front + front[x]
+        ready = finish_front + trans[x]
+        start_cloud = max(ready, cloud_free.get(u, 0.0))
+        finish_cloud = start_cloud + cloud[x]
+        front_free[d] = finish_front
+        cloud_free[u] = finish_cloud
+        chosen.append(x)
+        for name, value in zip(EVENT_TIMES, (start_front, finish_front, ready, start_cloud,
+                                             finish_cloud)):
+            out[name].append(value)
+    return NaiveSchedule(chosen, **out, makespan=max(out["finish_cloud"]))
+
+
+def brute_force_opt(inst) -> tuple[float, list[int]]:
+    """OPT by enumerating all ``(k+1)^n`` choice vectors (tiny instances only).
+
+    Returns the least makespan and the first choice vector (lexicographically) reaching it.
+    """
+    if (inst.k + 1) ** inst.n > 100_000:
+        raise ValueError("too many choice vectors to enumerate")
+    best, best_choices = float("inf"), None
+    for choices in itertools.product(range(inst.k + 1), repeat=inst.n):
+        makespan = schedule(inst, choices).makespan
+        if makespan < best:
+            best, best_choices = makespan, list(choices)
+    return best, best_choices
