@@ -1,0 +1,96 @@
+"""DDP's optimality gap: makespan over the offline optimum, per cell of settings.
+
+On an instance whose optimum is proven (status ``optimal``: objective and lower bound agree) the
+ratio is ``Z_X / OPT``; where the solver stopped at its (deterministic) limit it is ``Z_X / LB``
+with LB the solver's proven lower bound, which over-states the gap: such a cell's ratios are
+upper bounds (``upper_bound`` is true and ``proven < instances``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .specs import Row
+
+GAP_POLICIES = ("ddp", "ns", "ac")
+# Relative tolerance of "optimal": the solvers' own contract (solvers/, issue 5).
+PROVEN_RTOL = 1e-6
+
+
+def reference(record: dict[str, Any]) -> tuple[float | None, bool]:
+    """The denominator of an instance's ratios and whether it is a proven optimum."""
+    opt = record.get("opt") or {}
+    objective, lower = opt.get("objective"), opt.get("lower_bound")
+    if opt.get("status") == "optimal" and objective is not None:
+        return float(objective), True
+    if lower is not None and lower > 0:
+        return float(lower), False
+    return None, False
+
+
+def ratios(records: list[dict[str, Any]], policy: str) -> np.ndarray:
+    """Per-instance ``Z_policy / OPT`` (or over the lower bound where not proven)."""
+    values = []
+    for record in records:
+        ref, _ = reference(record)
+        if ref is not None and ref > 0:
+            values.append(record["makespans"][policy] / ref)
+    return np.array(values, dtype=float)
+
+
+def _stats(values: np.ndarray, prefix: str) -> dict[str, float | None]:
+    if not values.size:
+        return {f"{prefix}ratio_median": None, f"{prefix}ratio_p95": None,
+                f"{prefix}ratio_max": None}
+    return {f"{prefix}ratio_median": float(np.median(values)),
+            f"{prefix}ratio_p95": float(np.percentile(values, 95)),
+            f"{prefix}ratio_max": float(values.max())}
+
+
+def gap_row(row: Row, records: list[dict[str, Any]], quick: bool) -> dict[str, Any]:
+    """The summary of one gap cell.
+
+    Returns
+    -------
+    dict
+        ``experiment, network, scenario, setting, instances, proven, upper_bound,
+        ratio_median, ratio_p95, ratio_max`` and the same three prefixed ``ns_`` and ``ac_``,
+        ``mean_n``, ``solve_s_max``, ``methods``, ``quick``.
+    """
+    proven = sum(1 for r in records if reference(r)[1])
+    solve_times = [r["opt"]["runtime_s"] for r in records if r.get("opt")]
+    out: dict[str, Any] = {
+        "experiment": row.experiment, "network": row.network, "scenario": row.scenario,
+        "setting": row.setting, "instances": len(records), "proven": proven,
+        "upper_bound": proven < len(records)}
+    for policy in GAP_POLICIES:
+        out.update(_stats(ratios(records, policy), "" if policy == "ddp" else f"{policy}_"))
+    out["mean_n"] = float(np.mean([r["n"] for r in records])) if records else None
+    out["solve_s_max"] = float(max(solve_times)) if solve_times else None
+    out["methods"] = sorted({r["opt"]["method"] for r in records if r.get("opt")})
+    out["quick"] = quick
+    return out
+
+
+def gap_summary(cells: list[dict[str, Any]]) -> dict[str, Any]:
+    """Totals over every cell: instances, proven, cells fully proven, the worst DDP ratio."""
+    worst = [c["ratio_max"] for c in cells if c["ratio_max"] is not None]
+    medians = [c["ratio_median"] for c in cells if c["ratio_median"] is not None]
+    return {"cells": len(cells), "cells_proven": sum(1 for c in cells if not c["upper_bound"]),
+            "instances": sum(c["instances"] for c in cells),
+            "proven": sum(c["proven"] for c in cells),
+            "ratio_max": max(worst) if worst else None,
+            "ratio_median_of_medians": float(np.median(medians)) if medians else None}
+
+
+def is_consistent(record: dict[str, Any]) -> bool:
+    """A proven record has lower bound equal to the optimum (relative ``PROVEN_RTOL``)."""
+    opt = record.get("opt") or {}
+    if opt.get("status") != "optimal":
+        return True
+    objective, lower = opt.get("objective"), opt.get("lower_bound")
+    return (objective is not None and lower is not None
+            and math.isclose(objective, lower, rel_tol=PROVEN_RTOL, abs_tol=1e-9))

@@ -1,0 +1,148 @@
+"""Saving and showing an experiment's rows: JSON and CSV files, rich tables."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from ddp.io import atomic_write_text
+
+TITLES = {
+    "table1": "Table 1: n = 8, equal intervals",
+    "table2": "Table 2: random intervals 0-720 ms",
+    "table3": "Table 3: n from a normal distribution, random intervals",
+    "table4": "Table 4: several front-end devices sharing one cloud unit",
+    "gap": "Optimality gap: makespan over the offline optimum",
+}
+
+
+def _flat(row: dict[str, Any]) -> dict[str, Any]:
+    """A row with its setting spread into columns, lists as text (for CSV)."""
+    flat = {}
+    for key, value in row.items():
+        if key == "setting":
+            flat.update(value)
+        elif isinstance(value, (list, dict)):
+            flat[key] = json.dumps(value)
+        else:
+            flat[key] = value
+    return flat
+
+
+def rows_csv(rows: list[dict[str, Any]]) -> str:
+    """The rows as CSV text, one line per row, the setting spread into columns."""
+    flat = [_flat(r) for r in rows]
+    columns: list[str] = []
+    for row in flat:
+        columns.extend(c for c in row if c not in columns)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(flat)
+    return buffer.getvalue()
+
+
+def save(folder: Path, name: str, rows: list[dict[str, Any]], meta: dict[str, Any],
+         summary: dict[str, Any] | None = None) -> None:
+    """Write ``<name>.json`` (meta, summary, rows) and ``<name>.csv`` atomically."""
+    folder.mkdir(parents=True, exist_ok=True)
+    document = {**meta, "summary": summary, "table": rows}
+    atomic_write_text(folder / f"{name}.json",
+                      json.dumps(document, indent=1, allow_nan=False) + "\n")
+    atomic_write_text(folder / f"{name}.csv", rows_csv(rows))
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:+.2f}%"
+
+
+def _setting_text(setting: dict[str, Any], keys: tuple[str, ...]) -> list[str]:
+    return [str(setting[k]) for k in keys]
+
+
+def table_view(name: str, rows: list[dict[str, Any]], meta: dict[str, Any]) -> Table:
+    """A rich table: one line per setting, per baseline ours with the paper's figure and the
+    difference below it."""
+    quick = " [bold yellow](QUICK: reduced sizes)[/]" if meta.get("quick") else ""
+    table = Table(title=f"{TITLES[name]}{quick}",
+                  caption="DDP's latency reduction, mean over instances of "
+                          "100 (Z_DDP - Z_X) / Z_X; below: the paper's figure and ours minus it")
+    table.add_column("network")
+    scenarios = {r["scenario"] for r in rows}
+    if len(scenarios) > 1:
+        table.add_column("scenario")
+    keys = ("n", "interval") + (("devices",) if name == "table4" else ())
+    for key in keys:
+        table.add_column(key, justify="right")
+    table.add_column("instances", justify="right")
+    baselines = list(dict.fromkeys(r["baseline"] for r in rows))
+    for baseline in baselines:
+        table.add_column(f"vs {baseline.upper()}", justify="right")
+    groups: dict[tuple, dict[str, dict[str, Any]]] = {}
+    for row in rows:
+        key = (row["network"], row["scenario"], json.dumps(row["setting"], sort_keys=True))
+        groups.setdefault(key, {})[row["baseline"]] = row
+    for (network, scenario, _), by_baseline in groups.items():
+        first = next(iter(by_baseline.values()))
+        cells = [network] + ([scenario] if len(scenarios) > 1 else [])
+        cells += _setting_text(first["setting"], keys) + [str(first["instances"])]
+        for baseline in baselines:
+            row = by_baseline.get(baseline)
+            if row is None:
+                cells.append("")
+                continue
+            text = f"[bold]{_pct(row['reduction_pct'])}[/]"
+            if row["paper_pct"] is not None:
+                text += (f"\n[dim]paper {_pct(row['paper_pct'])}[/]"
+                         f"\n[dim]diff {_pct(row['difference_pct'])}[/]")
+            cells.append(text)
+        table.add_row(*cells)
+    return table
+
+
+def _ratio(value: float | None, bound: bool) -> str:
+    if value is None:
+        return "-"
+    return f"{'<=' if bound else ''}{value:.4f}"
+
+
+def gap_view(rows: list[dict[str, Any]], meta: dict[str, Any],
+             summary: dict[str, Any] | None) -> Table:
+    """A rich table: one line per cell, DDP, NS and AC over the optimum."""
+    quick = " [bold yellow](QUICK: reduced sizes)[/]" if meta.get("quick") else ""
+    caption = ("ratio = Z / OPT per instance; '<=' where some optimum is not proven and the "
+               "lower bound stands in (an upper bound on the gap)")
+    if summary:
+        caption += (f"\n{summary['proven']}/{summary['instances']} instances proven optimal, "
+                    f"{summary['cells_proven']}/{summary['cells']} cells fully proven, worst "
+                    f"DDP/OPT {_ratio(summary['ratio_max'], summary['cells_proven'] < summary['cells'])}")
+    table = Table(title=f"{TITLES['gap']}{quick}", caption=caption)
+    scenarios = {r["scenario"] for r in rows}
+    for column in ["network"] + (["scenario"] if len(scenarios) > 1 else []) + [
+            "devices", "interval", "n", "proven", "DDP med", "DDP p95", "DDP max",
+            "NS med", "NS max", "AC med", "AC max", "solve max s"]:
+        table.add_column(column, justify="left" if column in ("network", "scenario")
+                         else "right")
+    for row in rows:
+        bound = row["upper_bound"]
+        setting = row["setting"]
+        cells = [row["network"]] + ([row["scenario"]] if len(scenarios) > 1 else [])
+        cells += [str(setting["devices"]), str(setting["interval"]), str(setting["n"]),
+                  f"{row['proven']}/{row['instances']}",
+                  _ratio(row["ratio_median"], bound), _ratio(row["ratio_p95"], bound),
+                  _ratio(row["ratio_max"], bound), _ratio(row["ns_ratio_median"], bound),
+                  _ratio(row["ns_ratio_max"], bound), _ratio(row["ac_ratio_median"], bound),
+                  _ratio(row["ac_ratio_max"], bound),
+                  "-" if row["solve_s_max"] is None else f"{row['solve_s_max']:.2f}"]
+        table.add_row(*cells)
+    return table
+
+
+def json_lines(name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The objects ``--json`` prints: the rows (gap rows already have their own shape)."""
+    return [dict(row) for row in rows]

@@ -1,0 +1,222 @@
+"""Figures: a Gantt chart of a schedule, reduction against interval, the DDP/OPT distribution.
+
+matplotlib is an optional extra (``pip install 'ddp[plot]'``), imported only when a figure is
+drawn. Each function takes an optional matplotlib ``ax`` to draw into (so figures compose) and
+returns the axes; without one it makes its own figure (no pyplot, no global state).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+import ddp
+
+LABEL_LIMIT = 60  # events beyond which bars are not labelled (the labels would overlap)
+
+
+class PlotError(RuntimeError):
+    """matplotlib is missing."""
+
+
+def _figure(width: float = 9.0, height: float = 4.0):
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise PlotError("plots need matplotlib, an optional extra: pip install 'ddp[plot]'"
+                        ) from None
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _axes(ax, width: float = 9.0, height: float = 4.0):
+    if ax is not None:
+        return ax
+    return _figure(width, height).add_subplot()
+
+
+def gantt(inst: ddp.Instance, schedule: ddp.Schedule, ax=None, title: str | None = None):
+    """A Gantt chart: one lane per front-end device and per cloud unit, one bar per event part.
+
+    Front parts are drawn on their device's lane, cloud parts on their unit's lane, each labelled
+    ``event:point``; the transmission is the thin line from a front bar's end to ``ready``.
+
+    Parameters
+    ----------
+    inst : ddp.Instance
+    schedule : ddp.Schedule
+        For example ``ddp.run_policy(inst, "ddp")``.
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = _axes(ax, 10.0, 1.2 + 0.5 * (inst.devices + inst.cloud_units))
+    lanes = [f"device {d}" for d in range(inst.devices)] + [
+        f"cloud {u}" for u in range(inst.cloud_units)]
+    colours = _colours(inst.n)
+    label = inst.n <= LABEL_LIMIT
+    for j in range(inst.n):
+        point = int(schedule.choices[j])
+        device_lane = int(inst.device[j])
+        cloud_lane = inst.devices + int(inst.unit[j])
+        text = f"{j}:{point}"
+        front = schedule.finish_front[j] - schedule.start_front[j]
+        cloud = schedule.finish_cloud[j] - schedule.start_cloud[j]
+        if front > 0:
+            ax.broken_barh([(schedule.start_front[j], front)], (device_lane - 0.4, 0.8),
+                           facecolors=colours[j], edgecolor="black", linewidth=0.4)
+            if label:
+                ax.text(schedule.start_front[j] + front / 2, device_lane, text, ha="center",
+                        va="center", fontsize=7)
+        if schedule.ready[j] > schedule.finish_front[j]:
+            ax.plot([schedule.finish_front[j], schedule.ready[j]],
+                    [device_lane + 0.42, device_lane + 0.42], color=colours[j], linewidth=1.5)
+        if cloud > 0:
+            ax.broken_barh([(schedule.start_cloud[j], cloud)], (cloud_lane - 0.4, 0.8),
+                           facecolors=colours[j], edgecolor="black", linewidth=0.4)
+            if label:
+                ax.text(schedule.start_cloud[j] + cloud / 2, cloud_lane, text, ha="center",
+                        va="center", fontsize=7)
+    ax.set_yticks(range(len(lanes)), lanes)
+    ax.set_ylim(len(lanes) - 0.5, -0.5)
+    ax.set_xlabel(f"time ({inst.time_unit})")
+    ax.axvline(schedule.makespan, color="red", linestyle="--", linewidth=0.8)
+    policy = (schedule.policy or "given").upper()
+    ax.set_title(title or f"{policy}: makespan {schedule.makespan:.1f} {inst.time_unit} "
+                          f"(bars: event:point)")
+    return ax
+
+
+def _colours(count: int) -> list:
+    from matplotlib import colormaps
+
+    cmap = colormaps["tab20"]
+    return [cmap(i % 20) for i in range(count)]
+
+
+def _interval_value(text: str) -> float:
+    """``"360"`` -> 360, ``"0-720"`` -> 360 (the mean gap)."""
+    parts = [float(p) for p in str(text).split("-")]
+    return sum(parts) / len(parts)
+
+
+def reduction_vs_interval(rows: Sequence[dict[str, Any]], ax=None, network: str | None = None):
+    """DDP's reduction (%) against each baseline as the interval between events grows.
+
+    Parameters
+    ----------
+    rows : table rows (``experiments.tables.table_rows`` output) of one table
+    ax : matplotlib Axes, optional
+    network : str, optional
+        Only this network's rows (default: the first network found).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = _axes(ax, 6.0, 4.0)
+    network = network or rows[0]["network"]
+    mine = [r for r in rows if r["network"] == network]
+    for index, baseline in enumerate(dict.fromkeys(r["baseline"] for r in mine)):
+        points = sorted((_interval_value(r["setting"]["interval"]), r["reduction_pct"],
+                         r["paper_pct"]) for r in mine if r["baseline"] == baseline)
+        colour = f"C{index}"
+        xs = [p[0] for p in points]
+        ax.plot(xs, [p[1] for p in points], marker="o", color=colour,
+                label=f"vs {baseline.upper()}")
+        paper = [(p[0], p[2]) for p in points if p[2] is not None]
+        if paper:
+            ax.plot([p[0] for p in paper], [p[1] for p in paper], marker="x", linestyle=":",
+                    color=colour, label=f"vs {baseline.upper()} (paper)")
+    ax.axhline(0.0, color="grey", linewidth=0.6)
+    ax.set_xlabel("interval between events (ms)")
+    ax.set_ylabel("latency reduction of DDP (%)")
+    ax.set_title(f"{network}: reduction against interval")
+    ax.legend(fontsize=7, ncols=2)
+    return ax
+
+
+def reduction_by_row(rows: Sequence[dict[str, Any]], ax=None):
+    """Bars of DDP's reduction against each baseline, one group per row, paper figures as dots."""
+    ax = _axes(ax, 9.0, 4.0)
+    groups = list(dict.fromkeys(
+        (r["network"], r["scenario"], tuple(r["setting"].items())) for r in rows))
+    baselines = list(dict.fromkeys(r["baseline"] for r in rows))
+    width = 0.8 / max(1, len(baselines))
+    for b_index, baseline in enumerate(baselines):
+        values, papers = [], []
+        for group in groups:
+            match = [r for r in rows if r["baseline"] == baseline and
+                     (r["network"], r["scenario"], tuple(r["setting"].items())) == group]
+            values.append(match[0]["reduction_pct"] if match else np.nan)
+            papers.append(match[0]["paper_pct"] if match and match[0]["paper_pct"] is not None
+                          else np.nan)
+        xs = np.arange(len(groups)) + (b_index - (len(baselines) - 1) / 2) * width
+        ax.bar(xs, [np.nan if v is None else v for v in values], width,
+               label=f"vs {baseline.upper()}", color=f"C{b_index}")
+        ax.plot(xs, papers, "k_", markersize=8)
+    labels = [f"{g[0]}\n" + " ".join(f"{k}={v}" for k, v in g[2] if k in ("n", "interval",
+                                                                          "devices"))
+              for g in groups]
+    ax.set_xticks(range(len(groups)), labels, fontsize=6)
+    ax.axhline(0.0, color="grey", linewidth=0.6)
+    ax.set_ylabel("latency reduction of DDP (%)")
+    ax.set_title("DDP's reduction per row (black marks: the paper)")
+    ax.legend(fontsize=7)
+    return ax
+
+
+def ratio_distribution(records: Sequence[dict[str, Any]], ax=None, policies=("ddp", "ns", "ac")):
+    """Histograms of Z/OPT over instances (over the lower bound where not proven)."""
+    from .gap import ratios
+
+    ax = _axes(ax, 6.0, 4.0)
+    for index, policy in enumerate(policies):
+        values = ratios(list(records), policy)
+        if values.size:
+            ax.hist(values, bins=30, alpha=0.5, color=f"C{index}",
+                    label=f"{policy.upper()}/OPT (n={values.size})")
+    ax.axvline(1.0, color="black", linewidth=0.6)
+    ax.set_xlabel("makespan / optimum")
+    ax.set_ylabel("instances")
+    ax.set_title("Distance from the offline optimum")
+    ax.legend(fontsize=7)
+    return ax
+
+
+def save_axes(ax, path: Path) -> Path:
+    """Save the figure of ``ax`` as PNG."""
+    ax.figure.savefig(path, dpi=120)
+    return path
+
+
+def experiment_plots(result, per_row: dict[str, list[dict[str, Any]]], rows) -> list[Path]:
+    """The PNG files of an experiment, beside its results; returns their paths."""
+    import instances
+
+    folder: Path = result.folder
+    written = []
+    if result.name == "gap":
+        records = [r for recs in per_row.values() for r in recs]
+        written.append(save_axes(ratio_distribution(records), folder / "ratio_distribution.png"))
+    else:
+        networks = list(dict.fromkeys(r["network"] for r in result.rows))
+        if result.name == "table1":
+            for network in networks:
+                ax = reduction_vs_interval(result.rows, network=network)
+                written.append(save_axes(ax, folder / f"reduction_vs_interval_{network}.png"))
+        else:
+            written.append(save_axes(reduction_by_row(result.rows),
+                                     folder / "reduction_by_row.png"))
+    # A Gantt chart of DDP on the first instance of the first row, as an example schedule.
+    first = rows[0]
+    seeds = [r["seed"] for r in per_row.get(first.key, [])]
+    if seeds and first.expected_events() <= 200:
+        inst = instances.generate(seed=seeds[0], **first.generate_kwargs())
+        ax = gantt(inst, ddp.run_policy(inst, "ddp"))
+        written.append(save_axes(ax, folder / "gantt_example.png"))
+    return written

@@ -1,0 +1,175 @@
+"""Run one experiment end to end: rows, pending work, execution, aggregation, saved results.
+
+The results folder of an experiment (``results/table1``, ``results/table1-quick``, ...) holds
+``records.jsonl`` (one record per instance, written as each finishes), ``<name>.json`` (the rows
+with the settings, seeds, versions and timings), ``<name>.csv`` (the rows) and, with plots on,
+PNG files. ``resume`` keeps the records already there and computes only the missing ones: the
+final rows are those of an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import platform
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ddp
+
+from . import output
+from .executor import default_jobs, execute
+from .gap import gap_row, gap_summary
+from .specs import EXPERIMENTS, SEED_STRIDE, Row, experiment_rows, instance_seeds
+from .store import RecordStore
+from .tables import table_rows
+from .work import split_units
+
+# The exact solver of the gap experiment. One CP-SAT worker and its deterministic time make a
+# stopped search reproducible; the dp method is exact and deterministic by construction.
+GAP_SOLVER_FULL = {"method": "auto", "time_limit": 60.0, "deterministic": True}
+GAP_SOLVER_QUICK = {"method": "auto", "time_limit": 10.0, "deterministic": True}
+
+
+@dataclass
+class Options:
+    """How to run an experiment (the CLI's flags)."""
+
+    quick: bool = False
+    networks: list[str] | None = None
+    scenarios: list[str] | None = None
+    results: Path = Path("results")
+    resume: bool = False
+    jobs: int | None = None
+    dask: Any = None
+    seed: int = 0
+    progress: bool = True
+    plots: bool = False
+    solver: dict[str, Any] | None = None
+
+
+@dataclass
+class ExperimentResult:
+    """The rows of an experiment and where they were saved."""
+
+    name: str
+    rows: list[dict[str, Any]]
+    folder: Path
+    meta: dict[str, Any]
+    summary: dict[str, Any] | None = None
+    plots: list[Path] = field(default_factory=list)
+
+
+def check_names(networks: list[str] | None, scenarios: list[str] | None
+                ) -> tuple[list[str], list[str]]:
+    """Networks and scenarios to run, checked against the instances package."""
+    import instances
+
+    known_networks = list(instances.NETWORKS)
+    known_scenarios = list(instances.SCENARIOS)
+    networks = list(networks) if networks else known_networks
+    scenarios = list(scenarios) if scenarios else ["paper"]
+    if scenarios == ["all"]:
+        scenarios = known_scenarios
+    for name in networks:
+        if name not in known_networks:
+            raise ValueError(f"unknown network {name!r} (known: {', '.join(known_networks)})")
+    for name in scenarios:
+        if name not in known_scenarios:
+            raise ValueError(f"unknown scenario {name!r} (known: {', '.join(known_scenarios)}, "
+                             f"or all)")
+    return networks, scenarios
+
+
+def results_folder(name: str, options: Options) -> Path:
+    return Path(options.results) / (f"{name}-quick" if options.quick else name)
+
+
+def _versions() -> dict[str, str]:
+    import numpy
+
+    versions = {"ddp": ddp.__version__, "python": platform.python_version(),
+                "numpy": numpy.__version__}
+    for module in ("instances", "solvers"):
+        try:
+            versions[module] = str(getattr(__import__(module), "__version__", ddp.__version__))
+        except ImportError:  # pragma: no cover - the packages ship together
+            pass
+    return versions
+
+
+def run_experiment(name: str, options: Options | None = None) -> ExperimentResult:
+    """Run experiment ``name`` (``table1`` .. ``table4``, ``gap``) and save its results.
+
+    Parameters
+    ----------
+    name : str
+    options : Options, optional
+
+    Returns
+    -------
+    ExperimentResult
+    """
+    if name not in EXPERIMENTS:
+        raise ValueError(f"unknown experiment {name!r} (known: {', '.join(EXPERIMENTS)}, all)")
+    options = options or Options()
+    networks, scenarios = check_names(options.networks, options.scenarios)
+    rows = experiment_rows(name, networks, scenarios, options.quick)
+    solver = None
+    if name == "gap":
+        solver = dict(options.solver or (GAP_SOLVER_QUICK if options.quick else GAP_SOLVER_FULL))
+    folder = results_folder(name, options)
+    store = RecordStore(folder / "records.jsonl", resume=options.resume)
+
+    seeds = {row.key: instance_seeds(row, options.seed) for row in rows}
+    reused = sum(len(store.for_row(row.key, seeds[row.key])) for row in rows)
+    units = []
+    for row in rows:
+        pending = [s for s in seeds[row.key] if (row.key, s) not in store]
+        units.extend(split_units(row, pending, solver))
+
+    started = time.perf_counter()
+    execute(units, store.append, jobs=options.jobs, dask=options.dask,
+            progress=options.progress, description=f"{name}{' (quick)' if options.quick else ''}")
+    wall = time.perf_counter() - started
+
+    out_rows, per_row = aggregate(name, rows, store, seeds, options.quick)
+    instance_time = sum(r.get("time_s", 0.0) for recs in per_row.values() for r in recs)
+    meta = {
+        "experiment": name, "quick": options.quick, "networks": networks,
+        "scenarios": scenarios, "base_seed": options.seed,
+        "seeds": f"{options.seed} * {SEED_STRIDE} + 0 .. count-1 per row",
+        "rows": [{"key": row.key, "count": row.count,
+                  "first_seed": seeds[row.key][0] if seeds[row.key] else None}
+                 for row in rows],
+        "solver": solver, "versions": _versions(),
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "wall_time_s": round(wall, 3), "instance_time_s": round(instance_time, 3),
+        "records_reused": reused, "records_computed": sum(len(u.seeds) for u in units),
+        "jobs": None if options.dask is not None else (options.jobs or default_jobs()),
+        "dask": None if options.dask is None else str(getattr(options.dask, "scheduler",
+                                                              options.dask)),
+    }
+    summary = gap_summary(out_rows) if name == "gap" else None
+    output.save(folder, name, out_rows, meta, summary)
+    result = ExperimentResult(name, out_rows, folder, meta, summary)
+    if options.plots:
+        from . import plots
+
+        result.plots = plots.experiment_plots(result, per_row, rows)
+    return result
+
+
+def aggregate(name: str, rows: list[Row], store: RecordStore, seeds: dict[str, list[int]],
+              quick: bool) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+    """Output rows (per baseline for tables, per cell for gap) and each row's records."""
+    per_row = {row.key: store.for_row(row.key, seeds[row.key]) for row in rows}
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        records = per_row[row.key]
+        if name == "gap":
+            out.append(gap_row(row, records, quick))
+        else:
+            out.extend(table_rows(row, records, quick))
+    return out, per_row

@@ -1,0 +1,182 @@
+"""What each experiment runs: its rows (settings, instance count, the paper's figures) and sizes.
+
+A *row* of a table is one setting (network, scenario, events, interval, devices, cloud units)
+averaged over many seeded instances; a *cell* of the gap experiment is the same thing with the
+exact optimum computed per instance. ``--quick`` shrinks every experiment (50 instances a row,
+n at most 500, gap cells small enough to prove) for CI and a first look.
+
+The paper's figures are those of ``shared/spec/model.md``. The paper gives one table for both of
+its networks without saying which one it shows, so each row carries its setting's figure whatever
+the network and scenario: the difference column then reads "ours minus the paper's".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+EXPERIMENTS = ("table1", "table2", "table3", "table4", "gap")
+TABLES = ("table1", "table2", "table3", "table4")
+BASELINES = ("af", "fb", "ac", "ns")
+POLICIES = ("ddp",) + BASELINES
+
+# Instances of one row: full size (the paper's count for random rows) and --quick.
+FULL_COUNT = 1000
+QUICK_COUNT = 50
+QUICK_MAX_EVENTS = 500
+# Instance seeds of a run with base seed S are S * SEED_STRIDE + 0, 1, 2, ...: readable in each
+# instance's meta, and two base seeds never share an instance.
+SEED_STRIDE = 1_000_000
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a table (or one gap cell): a setting and how many instances average it.
+
+    Attributes
+    ----------
+    experiment : str
+        ``table1`` .. ``table4`` or ``gap``.
+    network, scenario : str
+        Passed to ``instances.generate``.
+    events : int or str
+        ``8`` or ``"normal:1-5000"`` (n drawn per instance, ``model.md``).
+    interval : str
+        ``"360"`` (equal), ``"0-720"`` (uniform random).
+    devices, cloud_units : int
+    count : int
+        Instances in the row.
+    paper : dict
+        The paper's reduction (%) per baseline, where it gives one.
+    """
+
+    experiment: str
+    network: str
+    scenario: str
+    events: int | str
+    interval: str
+    devices: int = 1
+    cloud_units: int = 1
+    count: int = FULL_COUNT
+    paper: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def n_label(self) -> int | str:
+        """``8`` or ``"1-5000"``: the events as the paper's tables write them."""
+        if isinstance(self.events, str) and self.events.startswith("normal:"):
+            return self.events.split(":", 1)[1]
+        return self.events
+
+    @property
+    def setting(self) -> dict[str, Any]:
+        """The setting as a JSON object: n, interval, devices, cloud units."""
+        return {"n": self.n_label, "interval": self.interval, "devices": self.devices,
+                "cloud_units": self.cloud_units}
+
+    @property
+    def key(self) -> str:
+        """A canonical name of the setting: records of a row are stored under it."""
+        return (f"{self.experiment}/{self.network}/{self.scenario}/n={self.events}/"
+                f"interval={self.interval}/devices={self.devices}/units={self.cloud_units}")
+
+    def generate_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of ``instances.generate`` (without the seed)."""
+        return {"scenario": self.scenario, "network": self.network, "events": self.events,
+                "interval": self.interval, "devices": self.devices,
+                "cloud_units": self.cloud_units}
+
+    def expected_events(self) -> float:
+        """The mean n of an instance: sizes the work units."""
+        if isinstance(self.events, int):
+            return float(self.events)
+        low, high = (int(v) for v in self.n_label.split("-"))
+        return (low + high) / 2
+
+
+def instance_seeds(row: Row, base_seed: int) -> list[int]:
+    """The seeds of a row's instances for base seed ``base_seed``."""
+    return [base_seed * SEED_STRIDE + index for index in range(row.count)]
+
+
+def _paper(af: float, fb: float, ac: float, ns: float | None = None) -> dict[str, float]:
+    figures = {"af": af, "fb": fb, "ac": ac}
+    if ns is not None:
+        figures["ns"] = ns
+    return figures
+
+
+def _cap_normal(events: str, quick: bool) -> str:
+    """``normal:1-5000`` -> ``normal:1-500`` in quick mode (n at most 500)."""
+    if not quick:
+        return events
+    low, high = (int(v) for v in events.split(":", 1)[1].split("-"))
+    return f"normal:{low}-{min(high, QUICK_MAX_EVENTS)}"
+
+
+def _table_settings(name: str, quick: bool) -> list[dict[str, Any]]:
+    """The settings of a table's rows with their paper figures (``model.md``)."""
+    if name == "table1":
+        return [
+            {"events": 8, "interval": "0", "paper": _paper(-82.65, -82.41, -13.27, -13.27)},
+            {"events": 8, "interval": "360", "paper": _paper(-83.45, -82.20, -12.26, -9.13)},
+            {"events": 8, "interval": "720", "paper": _paper(-80.00, -79.71, 0.00, 0.00)},
+        ]
+    if name == "table2":
+        return [
+            {"events": 8, "interval": "0-720", "paper": _paper(-81.36, -81.10, -8.09, -7.59)},
+            {"events": 100, "interval": "0-720",
+             "paper": _paper(-81.91, -81.65, -10.43, -11.08)},
+            {"events": 400, "interval": "0-720",
+             "paper": _paper(-82.90, -82.65, -14.66, -13.03)},
+        ]
+    if name == "table3":
+        return [
+            {"events": _cap_normal("normal:1-100", quick), "interval": "0-120",
+             "paper": _paper(-83.05, -82.80, -15.24)},
+            {"events": _cap_normal("normal:1-500", quick), "interval": "0-360",
+             "paper": _paper(-83.11, -82.86, -15.54)},
+            {"events": _cap_normal("normal:1-5000", quick), "interval": "0-720",
+             "paper": _paper(-83.14, -82.90, -15.70)},
+        ]
+    if name == "table4":
+        paper = {8: _paper(-78.05, -74.80, -30.24), 32: _paper(-53.08, -52.83, -51.38),
+                 128: _paper(-26.77, -28.82, -80.17)}
+        return [{"events": _cap_normal("normal:1-5000", quick), "interval": "0-720",
+                 "devices": devices, "cloud_units": 1, "paper": figures}
+                for devices, figures in paper.items()]
+    raise ValueError(f"unknown table {name!r} (known: {', '.join(TABLES)})")
+
+
+def table_rows(name: str, networks: list[str], scenarios: list[str],
+               quick: bool = False) -> list[Row]:
+    """The rows of table ``name`` for each scenario and network, in display order."""
+    count = QUICK_COUNT if quick else FULL_COUNT
+    return [Row(experiment=name, network=network, scenario=scenario, count=count, **settings)
+            for scenario in scenarios for network in networks
+            for settings in _table_settings(name, quick)]
+
+
+# The gap experiment: DDP against the exact optimum across n, interval and devices. Quick cells
+# are small enough for every solver to prove; full cells reach as far as the exact methods prove
+# within the (deterministic) limit, and what is not proven is marked.
+GAP_FULL = {"events": (10, 30, 100), "intervals": ("0", "360", "0-720"), "devices": (1, 4),
+            "count": 20}
+GAP_QUICK = {"events": (6, 10), "intervals": ("0", "0-720"), "devices": (1, 2), "count": 5}
+
+
+def gap_cells(networks: list[str], scenarios: list[str], quick: bool = False) -> list[Row]:
+    """The cells of the gap experiment, in display order."""
+    sizes = GAP_QUICK if quick else GAP_FULL
+    return [Row(experiment="gap", network=network, scenario=scenario, events=events,
+                interval=interval, devices=devices, cloud_units=1, count=sizes["count"])
+            for scenario in scenarios for network in networks
+            for devices in sizes["devices"] for interval in sizes["intervals"]
+            for events in sizes["events"]]
+
+
+def experiment_rows(name: str, networks: list[str], scenarios: list[str],
+                    quick: bool = False) -> list[Row]:
+    """Rows of a table or cells of the gap experiment."""
+    if name == "gap":
+        return gap_cells(networks, scenarios, quick)
+    return table_rows(name, networks, scenarios, quick)
