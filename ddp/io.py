@@ -1,8 +1,9 @@
 """Reading and writing ``ddp-instance/1`` JSON files.
 
 Reading is strict: ``NaN``/``Infinity`` (which Python's json module accepts by default), unknown
-keys and a wrong ``format`` are errors naming the file and the key. Writing is atomic (a temporary
-file renamed over the target), so an interrupted save never leaves a half-written file.
+keys and a wrong ``format`` are errors naming the file, the key and (for a number) the event.
+Writing is atomic (a temporary file renamed over the target), so an interrupted save never leaves
+a half-written file.
 """
 
 from __future__ import annotations
@@ -20,10 +21,6 @@ FORMAT = "ddp-instance/1"
 REQUIRED_KEYS = ("format", "arrival", "front", "trans", "cloud")
 OPTIONAL_KEYS = ("devices", "device", "cloud_units", "unit", "feature_point", "time_unit", "name",
                  "meta")
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a JSON number (times must be finite)")
 
 
 def instance_from_dict(data: Any) -> Instance:
@@ -68,14 +65,22 @@ def instance_to_dict(inst: Instance) -> dict[str, Any]:
 
 def parse_instance(text: str, file: str | None = None) -> Instance:
     """Parse the JSON text of an instance; errors name ``file``."""
+    # NaN and Infinity are not JSON, but are read as floats here so that validation, which knows
+    # where each number belongs, rejects them naming the key and the event.
+    constants: list[str] = []
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=lambda token: constants.append(token) or
+                          float(token))
     except ValueError as exc:
         raise InstanceError(f"invalid JSON ({exc})", file=file) from None
     try:
-        return instance_from_dict(data)
+        inst = instance_from_dict(data)
     except InstanceError as exc:
         raise exc.with_file(file) if file is not None else exc from None
+    if constants:  # not in any checked key, so in the free-form meta
+        raise InstanceError(f"{constants[0]} is not a JSON number (numbers must be finite)",
+                            key="meta", file=file)
+    return inst
 
 
 def load_instance(path: str | os.PathLike) -> Instance:
