@@ -14,7 +14,7 @@ import sys
 from ..errors import InstanceError
 from .common import CliError, error_line
 
-COMMANDS = ["demo", "solve", "evaluate", "compare", "experiment", "plot"]
+COMMANDS = ["demo", "solve", "evaluate", "compare", "experiment", "plot", "profile", "instance"]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,72 @@
+"""A seeded continuous-time Markov chain over a few levels, read at the events' arrival times.
+
+Both the network status ``omega`` (a bandwidth factor: Markov-modulated bandwidth, the
+Gilbert-Elliott model of a congested channel) and the cloud load ``theta`` (a slowdown factor)
+are such chains. The chain starts in level 0 (nominal) at time 0 and stays in level ``s`` for an
+exponential time of mean ``mean_sojourn_ms[s]``; it then jumps to one of the other levels,
+uniformly. Events arriving together see the same level; events far apart see independent ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class MarkovLevels:
+    """Levels and mean sojourn times of the chain.
+
+    Attributes
+    ----------
+    levels : tuple of float
+        The value of each state (level 0 is the start).
+    mean_sojourn_ms : tuple of float
+        Mean time spent in each state per visit, > 0.
+    """
+
+    levels: tuple[float, ...] = (1.0,)
+    mean_sojourn_ms: tuple[float, ...] = (1.0,)
+
+    def __post_init__(self):
+        if len(self.levels) != len(self.mean_sojourn_ms) or not self.levels:
+            raise ValueError("levels and mean_sojourn_ms need the same, non-zero length")
+        if min(self.mean_sojourn_ms) <= 0 or min(self.levels) <= 0:
+            raise ValueError("levels and mean sojourn times must be > 0")
+
+    @property
+    def constant(self) -> bool:
+        return len(self.levels) == 1
+
+    def stationary(self) -> np.ndarray:
+        """Long-run share of time in each level (proportional to the mean sojourn)."""
+        weights = np.asarray(self.mean_sojourn_ms, dtype=np.float64)
+        return weights / weights.sum()
+
+    def sample(self, times: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """The level at each of the sorted ``times`` (ms), one path per call.
+
+        Vectorised: jumps are drawn in blocks (exponential sojourns, the next state a uniform
+        step to another state) until the path covers the last time.
+        """
+        times = np.asarray(times, dtype=np.float64)
+        levels = np.asarray(self.levels, dtype=np.float64)
+        if self.constant or len(times) == 0:
+            return np.full(len(times), levels[0])
+        count = len(levels)
+        means = np.asarray(self.mean_sojourn_ms, dtype=np.float64)
+        horizon = float(times[-1])
+        block = int(horizon / means.min()) + 16
+        states = np.zeros(0, dtype=np.int64)
+        ends = np.zeros(0)
+        state, clock = 0, 0.0
+        while clock <= horizon:
+            steps = rng.integers(1, count, size=block) if count > 2 else np.ones(block, np.int64)
+            block_states = (state + np.concatenate([[0], np.cumsum(steps[:-1])])) % count
+            block_ends = clock + np.cumsum(rng.standard_exponential(block) * means[block_states])
+            states = np.concatenate([states, block_states])
+            ends = np.concatenate([ends, block_ends])
+            state, clock = int((block_states[-1] + steps[-1]) % count), float(block_ends[-1])
+        # the state holding at time t is the first whose end lies beyond t
+        return levels[states[np.searchsorted(ends, times, side="right")]]
