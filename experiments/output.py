@@ -66,23 +66,24 @@ def _setting_text(setting: dict[str, Any], keys: tuple[str, ...]) -> list[str]:
 
 
 def table_view(name: str, rows: list[dict[str, Any]], meta: dict[str, Any]) -> Table:
-    """A rich table: one line per setting, per baseline ours with the paper's figure and the
-    difference below it."""
+    """A rich table: one line per setting; per baseline ours, and below it the paper's figure
+    with the difference (ours minus the paper's) in brackets."""
     quick = " [bold yellow](QUICK: reduced sizes)[/]" if meta.get("quick") else ""
     table = Table(title=f"{TITLES[name]}{quick}",
-                  caption="DDP's latency reduction, mean over instances of "
-                          "100 (Z_DDP - Z_X) / Z_X; below: the paper's figure and ours minus it")
-    table.add_column("network")
+                  caption="DDP's latency reduction: mean over N instances of "
+                          "100 (Z_DDP - Z_X) / Z_X.\nBelow, dim: the paper's figure "
+                          "(ours minus the paper's).")
+    table.add_column("network", no_wrap=True)
     scenarios = {r["scenario"] for r in rows}
     if len(scenarios) > 1:
-        table.add_column("scenario")
+        table.add_column("scenario", no_wrap=True)
     keys = ("n", "interval") + (("devices",) if name == "table4" else ())
     for key in keys:
-        table.add_column(key, justify="right")
-    table.add_column("instances", justify="right")
+        table.add_column(key, justify="right", no_wrap=True)
+    table.add_column("N", justify="right")
     baselines = list(dict.fromkeys(r["baseline"] for r in rows))
     for baseline in baselines:
-        table.add_column(f"vs {baseline.upper()}", justify="right")
+        table.add_column(f"vs {baseline.upper()}", justify="right", no_wrap=True)
     groups: dict[tuple, dict[str, dict[str, Any]]] = {}
     for row in rows:
         key = (row["network"], row["scenario"], json.dumps(row["setting"], sort_keys=True))
@@ -98,8 +99,8 @@ def table_view(name: str, rows: list[dict[str, Any]], meta: dict[str, Any]) -> T
                 continue
             text = f"[bold]{_pct(row['reduction_pct'])}[/]"
             if row["paper_pct"] is not None:
-                text += (f"\n[dim]paper {_pct(row['paper_pct'])}[/]"
-                         f"\n[dim]diff {_pct(row['difference_pct'])}[/]")
+                text += (f"\n[dim]{row['paper_pct']:+.2f} "
+                         f"({row['difference_pct']:+.2f})[/]")
             cells.append(text)
         table.add_row(*cells)
     return table
@@ -141,8 +142,3 @@ def gap_view(rows: list[dict[str, Any]], meta: dict[str, Any],
                   "-" if row["solve_s_max"] is None else f"{row['solve_s_max']:.2f}"]
         table.add_row(*cells)
     return table
-
-
-def json_lines(name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The objects ``--json`` prints: the rows (gap rows already have their own shape)."""
-    return [dict(row) for row in rows]

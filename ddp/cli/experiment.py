@@ -58,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
                       results=Path(args.results), resume=args.resume, jobs=args.jobs,
                       dask=args.dask, seed=args.seed, progress=not args.json, plots=args.plots)
     out = console()
+    if not out.is_terminal:
+        # Written to a file or a pipe: the full width, not rich's 80-column default.
+        out.width = max(out.width, 150)
     for name in names:
         try:
             result = run_experiment(name, options)
@@ -77,5 +80,6 @@ def run(args: argparse.Namespace) -> int:
                 f"saved in {result.folder}/")
         if result.plots:
             note += " with " + ", ".join(p.name for p in result.plots)
-        print(note, file=sys.stderr)
+        sys.stdout.flush()
+        print(note, file=sys.stderr, flush=True)
     return 0
