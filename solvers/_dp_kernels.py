@@ -1,0 +1,332 @@
+"""numba kernels of the ``dp`` solver (one device, one cloud unit).
+
+The events of one component are given as plain contiguous arrays: ``arrival (n,)`` and the
+non-dominated points of each event, padded to ``P`` columns: ``pf, pt, pc (n, P)`` (front,
+transmission, cloud time), ``npts (n,)`` how many columns are real. A state before event ``j``
+is ``(F, C)``: when the device and the cloud unit are free. Every finish time is computed with
+``ddp.recurrence.step``, so a complete path's ``C`` is bit for bit the makespan ``ddp.evaluate``
+gives for the same choices.
+
+The lower bound (``state_bound``) prices the remaining work with a weight ``w``: the makespan is
+at least the cloud bound ``A = C + sum of the remaining cloud times`` and at least each front path
+``B(q, r) = max(F, a_q) + front times of q..r + T_r + cloud times of r..n-1``; so it is at least
+``w A + (1 - w) B`` for every ``w`` in [0, 1], and the choice of each remaining event enters this
+sum separately, so its minimum over all choice vectors is a sum of per-event minima. The tables
+``G``, ``CM`` and ``SM`` hold those sums per weight; a state's bound is then ``O(W)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ddp._jit import njit
+from ddp.recurrence import step
+
+NEG_INF = -np.inf
+
+
+@njit
+def dominant_points(front, trans, cloud):
+    """The points of each event that no other point beats.
+
+    Point ``i`` is dropped when some ``i'`` has ``F <= F``, ``F + T <= F + T`` and ``C <= C``
+    (the recurrence is monotone in the front finish, the ready time and the cloud time), with a
+    strict gain in one of them or an equal triple at a smaller index. Returns ``pf, pt, pc, pidx``
+    padded to the widest event and ``npts``.
+    """
+    n, width = front.shape
+    keep = np.zeros((n, width), dtype=np.bool_)
+    npts = np.zeros(n, dtype=np.int64)
+    for j in range(n):
+        for i in range(width):
+            fi = front[j, i]
+            ri = front[j, i] + trans[j, i]
+            ci = cloud[j, i]
+            dominated = False
+            for o in range(width):
+                if o == i:
+                    continue
+                fo = front[j, o]
+                ro = front[j, o] + trans[j, o]
+                co = cloud[j, o]
+                if fo <= fi and ro <= ri and co <= ci:
+                    if fo < fi or ro < ri or co < ci or o < i:
+                        dominated = True
+                        break
+            if not dominated:
+                keep[j, i] = True
+                npts[j] += 1
+    widest = max(1, npts.max()) if n > 0 else 1
+    pf = np.zeros((n, widest))
+    pt = np.zeros((n, widest))
+    pc = np.zeros((n, widest))
+    pidx = np.zeros((n, widest), dtype=np.int64)
+    for j in range(n):
+        col = 0
+        for i in range(width):
+            if keep[j, i]:
+                pf[j, col] = front[j, i]
+                pt[j, col] = trans[j, i]
+                pc[j, col] = cloud[j, i]
+                pidx[j, col] = i
+                col += 1
+    return pf, pt, pc, pidx, npts
+
+
+@njit
+def bound_tables(arrival, pf, pt, pc, npts, weights):
+    """Per-weight tables of the Lagrangian bound (see the module docstring).
+
+    ``CM[q]``: sum over events ``s >= q`` of their least cloud time. ``G[w, q]``: least priced work
+    of events ``q..n-1`` on the best front path starting at ``q`` (max over its last event ``r``).
+    ``SM[w, q]``: ``max over q' >= q`` of ``(1 - w) a_q' - w CM[q'] + G[w, q']``, the front paths
+    that start at a later arrival.
+    """
+    n = arrival.shape[0]
+    nw = weights.shape[0]
+    cmin = np.empty(n)
+    for s in range(n):
+        best = np.inf
+        for p in range(npts[s]):
+            best = min(best, pc[s, p])
+        cmin[s] = best
+    CM = np.zeros(n + 1)
+    for s in range(n - 1, -1, -1):
+        CM[s] = CM[s + 1] + cmin[s]
+    G = np.zeros((nw, n + 1))
+    SM = np.full((nw, n + 1), NEG_INF)
+    for wi in range(nw):
+        w = weights[wi]
+        for q in range(n - 1, -1, -1):
+            g = np.inf
+            h = np.inf
+            for p in range(npts[q]):
+                g = min(g, w * pc[q, p] + (1.0 - w) * pf[q, p])
+                h = min(h, pc[q, p] + (1.0 - w) * (pf[q, p] + pt[q, p]))
+            ends_here = h + CM[q + 1]
+            if q == n - 1:
+                G[wi, q] = ends_here
+            else:
+                G[wi, q] = max(ends_here, g + G[wi, q + 1])
+            later = (1.0 - w) * arrival[q] - w * CM[q] + G[wi, q]
+            SM[wi, q] = max(later, SM[wi, q + 1])
+    return G, CM, SM
+
+
+@njit(inline="always")
+def first_later_arrival(arrival, j, front_free):
+    """The first event ``q >= j`` with ``a_q > front_free`` (``n`` when none)."""
+    lo = j
+    hi = arrival.shape[0]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if arrival[mid] > front_free:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+@njit
+def state_bound(j, front_free, cloud_free, arrival, weights, G, CM, SM, threshold, hot):
+    """Lower bound on the makespan of every completion of state ``(F, C)`` before event ``j``.
+
+    Stops early once the bound reaches ``threshold`` (the state is pruned anyway); ``hot[0]`` is
+    the weight that pruned last, tried first. Returns the bound found.
+    """
+    n = arrival.shape[0]
+    if j >= n:
+        return cloud_free
+    q = first_later_arrival(arrival, j, front_free)
+    nw = weights.shape[0]
+    best = cloud_free
+    start = hot[0]
+    for step_ in range(nw):
+        wi = (start + step_) % nw
+        w = weights[wi]
+        here = (1.0 - w) * front_free - w * CM[j] + G[wi, j]
+        later = SM[wi, q]
+        value = w * cloud_free + w * CM[j] + max(here, later)
+        if value > best:
+            best = value
+            if best >= threshold:
+                hot[0] = wi
+                return best
+    return best
+
+
+@njit
+def _pareto(front_free, cloud_free, order, keep_index):
+    """Indices (into the input) of the states no other state dominates, by increasing F.
+
+    ``order`` sorts by ``(F, C)``; a state survives when its C is strictly below every C of a
+    state with smaller or equal F seen before it.
+    """
+    count = 0
+    best_cloud = np.inf
+    for idx in order:
+        if cloud_free[idx] < best_cloud:
+            best_cloud = cloud_free[idx]
+            keep_index[count] = idx
+            count += 1
+    return count
+
+
+@njit
+def _sort_order(front_free, cloud_free):
+    by_cloud = np.argsort(cloud_free, kind="mergesort")
+    by_front = np.argsort(front_free[by_cloud], kind="mergesort")
+    return by_cloud[by_front]
+
+
+@njit
+def expand_stage(j, front_in, cloud_in, arrival, pf, pt, pc, npts, weights, G, CM, SM,
+                 threshold, full_bound, hot):
+    """All children of the states before event ``j`` that can still beat ``threshold``.
+
+    Input states are first normalised for event ``j`` (``F := max(F, a_j)``; a ``C`` below every
+    ready time of the event is raised to the least ready time, which changes no outcome) so that
+    equivalent states merge. Children whose bound reaches ``threshold`` are dropped and their least
+    bound is returned as ``pruned_bound``; the survivors are reduced to their Pareto set.
+
+    Returns ``(front, cloud, parent, point, bound, pruned_bound)`` of the survivors, sorted by F;
+    ``bound`` is the full state bound when ``full_bound`` (else zeros).
+    """
+    size = front_in.shape[0]
+    a = arrival[j]
+    norm_front = np.empty(size)
+    norm_cloud = np.empty(size)
+    for s in range(size):
+        x = max(front_in[s], a)
+        least_ready = np.inf
+        for p in range(npts[j]):
+            least_ready = min(least_ready, (x + pf[j, p]) + pt[j, p])
+        norm_front[s] = x
+        norm_cloud[s] = max(cloud_in[s], least_ready)
+    keep = np.empty(size, dtype=np.int64)
+    kept = _pareto(norm_front, norm_cloud, _sort_order(norm_front, norm_cloud), keep)
+
+    width = npts[j]
+    total = kept * width
+    child_front = np.empty(total)
+    child_cloud = np.empty(total)
+    child_parent = np.empty(total, dtype=np.int64)
+    child_point = np.empty(total, dtype=np.int64)
+    pruned_bound = np.inf
+    count = 0
+    for r in range(kept):
+        s = keep[r]
+        for p in range(width):
+            times = step(norm_front[s], norm_cloud[s], a, pf[j, p], pt[j, p], pc[j, p])
+            f1 = times[1]
+            c1 = times[4]
+            b = state_bound(j + 1, f1, c1, arrival, weights, G, CM, SM, threshold, hot)
+            if b >= threshold:
+                pruned_bound = min(pruned_bound, b)
+                continue
+            child_front[count] = f1
+            child_cloud[count] = c1
+            child_parent[count] = s
+            child_point[count] = p
+            count += 1
+    child_front = child_front[:count]
+    child_cloud = child_cloud[:count]
+    survivors = np.empty(count, dtype=np.int64)
+    alive = _pareto(child_front, child_cloud, _sort_order(child_front, child_cloud), survivors)
+    survivors = survivors[:alive]
+    out_bound = np.zeros(alive)
+    if full_bound:
+        no_hot = np.zeros(1, dtype=np.int64)
+        for r in range(alive):
+            idx = survivors[r]
+            out_bound[r] = state_bound(j + 1, child_front[idx], child_cloud[idx], arrival,
+                                       weights, G, CM, SM, np.inf, no_hot)
+    return (child_front[survivors], child_cloud[survivors], child_parent[:count][survivors],
+            child_point[:count][survivors], out_bound, pruned_bound)
+
+
+@njit
+def frontier_bound(j, front_free, cloud_free, arrival, weights, G, CM, SM):
+    """The least full bound over the states before event ``j`` (inf when there are none)."""
+    no_hot = np.zeros(1, dtype=np.int64)
+    best = np.inf
+    for s in range(front_free.shape[0]):
+        best = min(best, state_bound(j, front_free[s], cloud_free[s], arrival, weights, G, CM,
+                                     SM, np.inf, no_hot))
+    return best
+
+
+@njit
+def complete_greedy(j, front_free, cloud_free, arrival, pf, pt, pc, npts, out_points):
+    """Finish a state with DDP's rule (least cloud finish, ties to the first point).
+
+    Writes the column chosen for events ``j..n-1`` into ``out_points`` and returns the makespan.
+    """
+    n = arrival.shape[0]
+    f = front_free
+    c = cloud_free
+    for e in range(j, n):
+        best_p = 0
+        best_finish = np.inf
+        best_front = 0.0
+        for p in range(npts[e]):
+            times = step(f, c, arrival[e], pf[e, p], pt[e, p], pc[e, p])
+            if times[4] < best_finish:
+                best_finish = times[4]
+                best_p = p
+                best_front = times[1]
+        out_points[e] = best_p
+        f = best_front
+        c = best_finish
+    return c
+
+
+@njit
+def _prefix_states(arrival, pf, pt, pc, points, pre_f, pre_c):
+    """States before each event (and after the last) of the column vector ``points``."""
+    for e in range(arrival.shape[0]):
+        p = points[e]
+        times = step(pre_f[e], pre_c[e], arrival[e], pf[e, p], pt[e, p], pc[e, p])
+        pre_f[e + 1] = times[1]
+        pre_c[e + 1] = times[4]
+
+
+@njit
+def local_search(arrival, pf, pt, pc, npts, points, max_passes):
+    """First-improvement search over single-event changes of a column vector ``points``.
+
+    Each trial re-runs the recurrence from the stored prefix state and stops as soon as the new
+    state is no better than the old one in both times: from there its makespan cannot be
+    smaller (the recurrence is monotone). Improves ``points`` in place, returns its makespan.
+    """
+    n = arrival.shape[0]
+    pre_f = np.zeros(n + 1)
+    pre_c = np.zeros(n + 1)
+    _prefix_states(arrival, pf, pt, pc, points, pre_f, pre_c)
+    best = pre_c[n]
+    for _ in range(max_passes):
+        improved = False
+        for e in range(n):
+            for p in range(npts[e]):
+                if p == points[e]:
+                    continue
+                times = step(pre_f[e], pre_c[e], arrival[e], pf[e, p], pt[e, p], pc[e, p])
+                f = times[1]
+                c = times[4]
+                hopeless = False
+                for s in range(e + 1, n):
+                    if f >= pre_f[s] and c >= pre_c[s]:
+                        hopeless = True
+                        break
+                    q = points[s]
+                    times = step(f, c, arrival[s], pf[s, q], pt[s, q], pc[s, q])
+                    f = times[1]
+                    c = times[4]
+                if not hopeless and c < best:
+                    points[e] = p
+                    _prefix_states(arrival, pf, pt, pc, points, pre_f, pre_c)
+                    best = pre_c[n]
+                    improved = True
+        if not improved:
+            break
+    return best

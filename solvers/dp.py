@@ -1,0 +1,204 @@
+"""``dp``: our exact method, a bounded dynamic program over (front free, cloud free) states.
+
+Supports instances where every group of events that shares a device or a cloud unit has one
+device and one unit (one device and one unit; or m devices each with its own unit); the groups
+are solved one by one and the makespan is their max. Several devices sharing a unit (or one
+device on several units) raise ``UnsupportedInstance``: use ``cpsat`` or ``milp-*`` there.
+
+How a group is solved (kernels in ``_dp_kernels``):
+
+1. Dominated points go first: a point no better than another in front time, front + transfer
+   time and cloud time can never be needed.
+2. An incumbent: DDP's rule, the hint, a beam search of the same DP (the ``beam_width`` states of
+   least bound per stage), each polished by single-event local search; the best is kept.
+3. The exact DP runs stage by stage. States are normalised (an idle device or unit takes the
+   arrival or the least ready time, which changes no outcome), reduced to their Pareto set, and
+   a child is dropped when its Lagrangian lower bound reaches ``incumbent * (1 - 1e-9)``.
+4. The lower bound is the least of the bounds of every dropped child and the best complete
+   state; if the time or state budget runs out first, the least bound of the live states joins
+   it. All bounds are then lowered by a relative 1e-11 to cover floating-point rounding.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+import ddp
+
+from . import _dp_kernels as kern
+from .common import UnsupportedInstance, components, finish, warm_start
+from .result import Result
+
+PRUNE_RTOL = 1e-9  # a child within this of the incumbent cannot be worth keeping
+BOUND_SAFETY = 1e-11  # relative margin for rounding in the bound's sums
+
+
+def check_supported(inst: ddp.Instance) -> None:
+    """Raise ``UnsupportedInstance`` unless each group has one device and one cloud unit."""
+    for events, devices, units in components(inst):
+        if len(devices) > 1 or len(units) > 1:
+            raise UnsupportedInstance(
+                f"dp is exact only when every device has its own cloud unit; here device(s) "
+                f"{devices.tolist()} share unit(s) {units.tolist()}: use --solver cpsat, "
+                f"milp-highs or milp-cbc (or auto)")
+
+
+def solve_dp(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, beam_width: int = 64,
+             weights: int = 33, max_states: int = 20_000_000, local_search_passes: int = 4,
+             started: float | None = None) -> Result:
+    """Exact optimum by bounded dynamic programming (see the module docstring).
+
+    Parameters
+    ----------
+    inst : ddp.Instance
+    time_limit : float
+        Seconds for the whole call; when reached, the best schedule and the bound proven so far.
+    hint : array-like of int, optional
+        Warm-start choices (default: DDP's).
+    beam_width : int
+        States per stage of the beam search that seeds the incumbent (0: no beam).
+    weights : int
+        Number of prices ``w`` in [0, 1] of the Lagrangian bound.
+    max_states : int
+        Budget of stored states (memory: about 12 bytes each); over it, stop like a time limit.
+    local_search_passes : int
+        Passes of single-event local search on each incumbent.
+    """
+    started = time.perf_counter() if started is None else started
+    check_supported(inst)
+    deadline = started + float(time_limit)
+    hint_choices = warm_start(inst, hint)
+    choices = hint_choices.copy()
+    bound = 0.0
+    stats = {"states": 0, "groups": 0, "complete": True}
+    notes = []
+    for events, _, _ in components(inst):
+        group = _Group(inst, events, weights)
+        group_choices, group_bound, group_stats = group.solve(
+            hint_choices[events], deadline, beam_width, max_states - stats["states"],
+            local_search_passes)
+        choices[events] = group_choices
+        bound = max(bound, group_bound)
+        stats["states"] += group_stats["states"]
+        stats["groups"] += 1
+        if not group_stats["complete"]:
+            stats["complete"] = False
+            notes.append(group_stats["reason"])
+    message = "search complete" if stats["complete"] else "stopped: " + "; ".join(notes)
+    return finish(inst, choices, bound, "dp", started, message, stats)
+
+
+class _Group:
+    """One device and one unit: the arrays of the kernels and the search on them."""
+
+    def __init__(self, inst: ddp.Instance, events: np.ndarray, weights: int):
+        self.arrival = np.ascontiguousarray(inst.arrival[events])
+        self.pf, self.pt, self.pc, self.pidx, self.npts = kern.dominant_points(
+            np.ascontiguousarray(inst.front[events]), np.ascontiguousarray(inst.trans[events]),
+            np.ascontiguousarray(inst.cloud[events]))
+        self.front = inst.front[events]
+        self.trans = inst.trans[events]
+        self.cloud = inst.cloud[events]
+        self.weights = np.linspace(0.0, 1.0, max(2, int(weights)))
+        self.G, self.CM, self.SM = kern.bound_tables(self.arrival, self.pf, self.pt, self.pc,
+                                                     self.npts, self.weights)
+        self.n = len(events)
+
+    # -- incumbents --------------------------------------------------------------------------
+    def hint_columns(self, points: np.ndarray) -> np.ndarray:
+        cols = np.zeros(self.n, dtype=np.int64)
+        for e in range(self.n):
+            width = self.npts[e]
+            hit = np.flatnonzero(self.pidx[e, :width] == points[e])
+            if len(hit):
+                cols[e] = hit[0]
+                continue
+            i = points[e]
+            f, r, c = self.front[e, i], self.front[e, i] + self.trans[e, i], self.cloud[e, i]
+            beats = ((self.pf[e, :width] <= f) & (self.pf[e, :width] + self.pt[e, :width] <= r)
+                     & (self.pc[e, :width] <= c))
+            cols[e] = int(np.flatnonzero(beats)[0])
+        return cols
+
+    def makespan_of(self, cols: np.ndarray) -> float:
+        return kern.local_search(self.arrival, self.pf, self.pt, self.pc, self.npts,
+                                 cols.copy(), 0)
+
+    def polish(self, cols: np.ndarray, passes: int) -> tuple[np.ndarray, float]:
+        cols = cols.copy()
+        value = kern.local_search(self.arrival, self.pf, self.pt, self.pc, self.npts, cols,
+                                  passes)
+        return cols, value
+
+    # -- the stage loop, shared by the beam and the exact search ---------------------------
+    def run_stages(self, threshold: float, deadline: float, beam_width: int, max_states: int):
+        """Stage loop. Returns (best_cols or None, best_value, lower_bound, stats)."""
+        front = np.zeros(1)
+        cloud = np.zeros(1)
+        parents, points = [], []
+        pruned = np.inf
+        hot = np.zeros(1, dtype=np.int64)
+        stored = 0
+        peak = 1
+        for j in range(self.n):
+            out = kern.expand_stage(j, front, cloud, self.arrival, self.pf, self.pt, self.pc,
+                                    self.npts, self.weights, self.G, self.CM, self.SM,
+                                    threshold, beam_width > 0, hot)
+            front, cloud, parent, point, state_bounds, pruned_here = out
+            pruned = min(pruned, pruned_here)
+            if beam_width > 0 and len(front) > beam_width:
+                keep = np.sort(np.argsort(state_bounds, kind="stable")[:beam_width])
+                front, cloud, parent, point = front[keep], cloud[keep], parent[keep], point[keep]
+            parents.append(parent.astype(np.int32))
+            points.append(point.astype(np.int16))
+            stored += len(front)
+            peak = max(peak, len(front))
+            if len(front) == 0:
+                break
+            over_time = time.perf_counter() > deadline
+            if beam_width == 0 and (over_time or stored > max_states) and j < self.n - 1:
+                live = kern.frontier_bound(j + 1, front, cloud, self.arrival, self.weights,
+                                           self.G, self.CM, self.SM)
+                reason = (f"time limit at event {j + 1} of {self.n}" if over_time else
+                          f"state budget ({max_states}) at event {j + 1} of {self.n}")
+                stats = {"states": stored, "peak": peak, "complete": False, "reason": reason}
+                return None, np.inf, min(pruned, live), stats
+        stats = {"states": stored, "peak": peak, "complete": True, "reason": ""}
+        if len(front) == 0 or len(parents) < self.n:
+            return None, np.inf, pruned, stats
+        best = int(np.argmin(cloud))
+        cols = np.zeros(self.n, dtype=np.int64)
+        index = best
+        for j in range(self.n - 1, -1, -1):
+            cols[j] = points[j][index]
+            index = parents[j][index]
+        value = float(cloud[best])
+        return cols, value, min(pruned, value), stats
+
+    def solve(self, hint_points, deadline, beam_width, max_states, passes):
+        """Incumbent, then the exact search. Returns (points, lower bound, stats)."""
+        if self.n == 0:
+            return np.zeros(0, dtype=np.int64), 0.0, {"states": 0, "complete": True}
+        candidates = []
+        greedy = np.zeros(self.n, dtype=np.int64)
+        kern.complete_greedy(0, 0.0, 0.0, self.arrival, self.pf, self.pt, self.pc, self.npts,
+                             greedy)
+        candidates.append(self.polish(greedy, passes))
+        candidates.append(self.polish(self.hint_columns(hint_points), passes))
+        best_cols, best_value = min(candidates, key=lambda cv: cv[1])
+        if beam_width > 0:
+            beam_cols, beam_value, _, _ = self.run_stages(best_value * (1 - PRUNE_RTOL),
+                                                          deadline, beam_width, max_states)
+            if beam_cols is not None:
+                beam_cols, beam_value = self.polish(beam_cols, passes)
+                if beam_value < best_value:
+                    best_cols, best_value = beam_cols, beam_value
+        cols, value, lower, stats = self.run_stages(best_value * (1 - PRUNE_RTOL), deadline, 0,
+                                                    max_states)
+        if cols is not None and value < best_value:
+            best_cols, best_value = cols, value
+        lower = min(lower, best_value) * (1 - BOUND_SAFETY)
+        stats["incumbent"] = best_value
+        return self.pidx[np.arange(self.n), best_cols], lower, stats
