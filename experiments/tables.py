@@ -2,7 +2,8 @@
 
 Conventions of ``model.md``: the reduction on one instance is ``100 (Z_DDP - Z_X) / Z_X``
 (negative when DDP is faster) and a row reports the mean over its instances; the reduction of the
-mean makespans is given beside it, and a 95% confidence half-width of the mean.
+mean makespans is given beside it, with the median of the per-instance reductions (the typical
+instance, robust to rare heavy ones) and a 95% confidence half-width of the mean.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def table_rows(row: Row, records: list[dict[str, Any]], quick: bool) -> list[dic
     -------
     list of dict
         ``experiment, network, scenario, setting, baseline, reduction_pct, paper_pct,
-        difference_pct, reduction_of_means_pct, ci95_pct, instances, mean_n, mean_makespan_ddp,
+        difference_pct, median_reduction_pct, reduction_of_means_pct, ci95_pct, instances, mean_n, mean_makespan_ddp,
         mean_makespan, quick``.
     """
     out = []
@@ -43,6 +44,7 @@ def table_rows(row: Row, records: list[dict[str, Any]], quick: bool) -> list[dic
     for baseline in BASELINES:
         values = reductions(records, baseline)
         mean = float(values.mean()) if values.size else None
+        median = float(np.median(values)) if values.size else None
         ci95 = (1.96 * float(values.std(ddof=1)) / math.sqrt(values.size)
                 if values.size > 1 else None)
         other_mean = (float(np.mean([r["makespans"][baseline] for r in records]))
@@ -56,6 +58,7 @@ def table_rows(row: Row, records: list[dict[str, Any]], quick: bool) -> list[dic
             "reduction_pct": _clean(mean), "paper_pct": paper,
             "difference_pct": (_clean(mean - paper)
                                if mean is not None and paper is not None else None),
+            "median_reduction_pct": _clean(median),
             "reduction_of_means_pct": _clean(of_means), "ci95_pct": _clean(ci95),
             "instances": len(records), "mean_n": _clean(mean_n),
             "mean_makespan_ddp": _clean(ddp_mean), "mean_makespan": _clean(other_mean),

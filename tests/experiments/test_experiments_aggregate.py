@@ -26,6 +26,7 @@ def test_row_reduction_is_the_mean_of_per_instance_reductions():
     assert list(rows) == ["af", "fb", "ac", "ns"]
     assert rows["af"]["reduction_pct"] == pytest.approx((-50.0 - 10.0) / 2)
     assert rows["af"]["reduction_of_means_pct"] == pytest.approx(100 * (70 - 100) / 100)
+    assert rows["af"]["median_reduction_pct"] == pytest.approx(-30.0)
     assert rows["ac"]["reduction_pct"] == pytest.approx((0.0 - 10.0) / 2)
     assert rows["ac"]["reduction_of_means_pct"] == pytest.approx(100 * (70 - 75) / 75)
     assert rows["af"]["paper_pct"] == -80.0
