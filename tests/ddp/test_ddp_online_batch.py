@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from strategies import any_instances
+from strategies import any_instances, instances
 
 import ddp
 from ddp.schedule import EVENT_TIMES
@@ -43,13 +43,16 @@ def test_online_equals_batch_ddp(inst):
 
 
 @settings(max_examples=60)
-@given(inst=any_instances(kind="int", max_time=5, max_gap=3, explicit_units=False))
+@given(inst=instances(kind="int", max_time=5, max_gap=3, devices=(2, 4), units=(2, 3),
+                      explicit_units=False))
 def test_online_defaults_unit_to_device_mod_units(inst):
     """Without a unit, OnlineDDP sends an event to ``device mod cloud_units``, as the format does."""
     online = ddp.OnlineDDP(devices=inst.devices, cloud_units=inst.cloud_units)
     points = [online.push(inst.arrival[j], inst.front[j], inst.trans[j], inst.cloud[j],
                           device=int(inst.device[j])) for j in range(inst.n)]
-    assert points == ddp.run_policy(inst, "ddp").choices.tolist()
+    batch = ddp.run_policy(inst, "ddp")
+    assert points == batch.choices.tolist()
+    np.testing.assert_array_equal(online.schedule().start_cloud, batch.start_cloud)
 
 
 @settings(max_examples=60)
