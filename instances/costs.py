@@ -38,13 +38,8 @@ class PointCosts:
 def profile(network: str) -> Profile:
     """The partition profile of a built-in network (``resnet3d50``, ``i3d``, ``i3d_r50``)."""
     spec = lookup(NETWORKS, network, "network")
-    _, parts = spec.build(classes=spec.classes)
-    return Profile(network, _input_shape(spec), tuple(parts), spec.clip_seconds)
-
-
-def _input_shape(spec) -> tuple[int, ...]:
-    net, _ = spec.build(classes=spec.classes)
-    return net.input_shape
+    net, parts = spec.build(classes=spec.classes)
+    return Profile(network, net.input_shape, tuple(parts), spec.clip_seconds)
 
 
 def network_costs(network: str, front: ComputeDevice, cloud: ComputeDevice, codec: str,

@@ -85,7 +85,7 @@ def generate(scenario: str = "paper", network: str = "resnet3d50", events: int |
     if profile is not None:
         costs = user_costs(load_user_profile(profile), sc.front, sc.cloud)
     else:
-        costs = _builtin_costs(sc.name, network, precision) if scenario in SCENARIOS else None
+        costs = _builtin_costs(sc.name, network, precision)
 
     rng = dict(zip(_STREAMS, (np.random.default_rng(s)
                               for s in np.random.SeedSequence(int(seed)).spawn(len(_STREAMS)))))

@@ -6,16 +6,17 @@ one per end point, with the max-pools joined to the part before them as the issu
 
 MACs: 111,151,000,576 (111.15 G) with 101 classes (111,153,143,808 with 400).
 
-Why not the published ~108 GFLOPs (the Non-local/SlowFast tables' I3D row)? That figure is a
-FLOP counter's reading (fvcore/thop style: one multiply-add = one "FLOP", Conv3d and Linear only,
-the same convention as here) run on a *PyTorch port* of the network, and it inherits the port's
-padding. The original graph pads every layer TF-``SAME`` (``ceil(in/stride)``), which is what this
-module follows (Conv3d_2c works on 56x56, Mixed_3b..3c on 28x28, Mixed_4x on 14x14, Mixed_5x on
-7x7). Ports that replace the strided ``SAME`` max-pools by PyTorch pools without padding shrink the
-maps after each strided pool (56->55, 28->27, 14->13, 7->6 and T 16->15, 8->7) and count 103.60 G
-with the same counter (computed with this calculator by swapping the pools). ~108 G lies between the two
-conventions (ports differ in which pools they pad); the classifier is negligible either way
-(0.72 M MACs with 101 classes, 2.9 M with 400), and biases and BatchNorm add no MACs.
+Why not the published ~108 GFLOPs (the Non-local/SlowFast tables' I3D row)? Such figures are
+usually a FLOP counter's reading (fvcore/thop style: one multiply-add counted once, Conv3d and
+Linear only, the convention used here) on a *PyTorch port* of the network, so they inherit the
+port's padding. The original graph pads every layer TF-``SAME`` (``ceil(in/stride)``), which this
+module follows (Conv3d_2c on 56x56, Mixed_3x on 28x28, Mixed_4x on 14x14, Mixed_5x on 7x7):
+111.15 G. Replacing the four strided ``SAME`` max-pools by unpadded PyTorch pools shrinks the maps
+after each (56->55, 28->27, 14->13, 7->6, T 16->15, 8->7): 103.60 G. Mixed choices fall between;
+unpadded MaxPool3d_2a/3a with padded MaxPool3d_4a gives 107.81 G, the published figure (all
+computed with this calculator by swapping the pools, 400 classes). Which port was measured is
+not stated, so this is the likely reason, not a proven one. The classifier is negligible
+(0.72 M MACs with 101 classes, 2.9 M with 400); biases and BatchNorm add no MACs.
 """
 
 from __future__ import annotations

@@ -91,3 +91,20 @@ def test_same_seed_same_arrivals_whatever_the_devices():
     a = instances.generate(events=50, interval="0-720", devices=1, seed=9)
     b = instances.generate(events=50, interval="0-720", devices=8, seed=9)
     assert np.array_equal(a.arrival, b.arrival)
+
+
+def test_markov_chain_levels_shares_and_determinism():
+    """The chain starts nominal, visits its levels in proportion to their mean sojourns, and
+    the same generator seed gives the same path."""
+    from instances.markov import MarkovLevels
+
+    chain = MarkovLevels((1.0, 0.5, 2.0), (3000.0, 1000.0, 1000.0))
+    times = np.linspace(0, 5e6, 50001)
+    path = chain.sample(times, rng(8))
+    assert path[0] == 1.0 and set(path) == {1.0, 0.5, 2.0}
+    shares = [np.mean(path == level) for level in chain.levels]
+    assert np.allclose(shares, chain.stationary(), atol=0.03)
+    assert np.array_equal(path, chain.sample(times, rng(8)))
+    assert (MarkovLevels().sample(times[:5], rng()) == 1.0).all()
+    with pytest.raises(ValueError):
+        MarkovLevels((1.0, 2.0), (100.0,))
