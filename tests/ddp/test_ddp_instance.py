@@ -128,7 +128,7 @@ def test_base_instance_is_valid():
     ({"time_unit": 1}, "time_unit", None),
 ])
 def test_reader_rejects_each_broken_rule(changes, key, event):
-    """Each broken rule of ddp-instance/1 is an InstanceError naming the file, the key and the event."""
+    """Each broken rule of ddp-instance/1 is an InstanceError naming the file, key and event."""
     with pytest.raises(ddp.InstanceError) as info:
         ddp.parse_instance(instance_text(changes), file="bad.json")
     error = info.value
@@ -182,7 +182,7 @@ def test_constructor_rejects_bad_arrays(field, value, key, event):
 
 
 def test_instance_arrays_are_contiguous_read_only_and_typed():
-    """An instance holds C-contiguous float64 times and int64 devices/units that cannot be written."""
+    """An instance holds read-only C-contiguous float64 times and int64 devices and units."""
     inst = ddp.Instance([0, 1], [[0, 1], [0, 1]], [[1, 0], [1, 0]], [[1, 0], [1, 0]],
                         device=np.array([0, 1], dtype=np.int32))
     for name in ("arrival", "front", "trans", "cloud"):

@@ -45,7 +45,7 @@ def assert_identical(loaded: ddp.Instance, inst: ddp.Instance) -> None:
 @settings(max_examples=40)  # fsync per example: the dict round trip below covers more cases
 @given(inst=described_instances())
 def test_save_load_round_trip_is_exact(tmp_path_factory, inst):
-    """``load_instance(save_instance(inst))`` gives back the same instance, every float bit for bit."""
+    """Saving then loading gives back the same instance, every float bit for bit."""
     path = tmp_path_factory.mktemp("round") / "inst.json"
     ddp.save_instance(inst, path)
     loaded = ddp.load_instance(path)
@@ -85,7 +85,7 @@ def test_save_leaves_only_the_target(tmp_path):
 
 @pytest.mark.parametrize("broken", ["replace", "fsync"])
 def test_failed_save_keeps_the_old_file(tmp_path, monkeypatch, broken):
-    """If the write fails (at the rename or while syncing), the old file is intact and no temp file is left."""
+    """A failed write (sync or rename) leaves the old file intact and no temporary file."""
     old = ddp.Instance([0], [[0, 1]], [[1, 0]], [[1, 0]], name="old")
     path = tmp_path / "inst.json"
     ddp.save_instance(old, path)

@@ -46,7 +46,7 @@ def test_online_equals_batch_ddp(inst):
 @given(inst=instances(kind="int", max_time=5, max_gap=3, devices=(2, 4), units=(2, 3),
                       explicit_units=False))
 def test_online_defaults_unit_to_device_mod_units(inst):
-    """Without a unit, OnlineDDP sends an event to ``device mod cloud_units``, as the format does."""
+    """Without a unit, OnlineDDP uses ``device mod cloud_units``, as the format does."""
     online = ddp.OnlineDDP(devices=inst.devices, cloud_units=inst.cloud_units)
     points = [online.push(inst.arrival[j], inst.front[j], inst.trans[j], inst.cloud[j],
                           device=int(inst.device[j])) for j in range(inst.n)]
@@ -141,7 +141,7 @@ def test_online_needs_at_least_one_device_and_unit():
                                 any_instances(kind="float", max_time=100, max_gap=50, max_n=20)),
                       min_size=1, max_size=12))
 def test_batch_equals_run_policy_per_instance(policy, threads, batch):
-    """``run_policy_batch`` gives each instance's ``run_policy`` makespan and choices (mixed k, devices, units)."""
+    """``run_policy_batch`` equals ``run_policy`` per instance (mixed k, devices, units)."""
     result = ddp.run_policy_batch(batch, policy, threads=threads)
     assert result.policy == policy
     assert len(result.makespans) == len(result.choices) == len(batch)
@@ -152,7 +152,7 @@ def test_batch_equals_run_policy_per_instance(policy, threads, batch):
 
 
 def test_batch_of_many_mixed_instances():
-    """A few hundred instances of different n, k, devices and units: the batch agrees with run_policy."""
+    """300 instances of different n, k, devices and units: the batch agrees with run_policy."""
     rng = np.random.default_rng(7)
     batch = []
     for index in range(300):

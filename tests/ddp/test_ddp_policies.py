@@ -45,7 +45,7 @@ def test_policies_on_spec_example_by_hand(policy, choices, makespan):
 
 
 def test_ddp_beats_ns_when_the_queue_matters_by_hand():
-    """Three clips at once: NS cuts all at point 1; DDP sends later ones whole as the cloud queues."""
+    """Three clips at once: NS cuts all at point 1; DDP sends later ones whole, beating NS."""
     # Point 0: front 0, trans 4, cloud 1 (total 5). Point 1: front 1, trans 1, cloud 2 (total 4).
     inst = ddp.Instance([0, 0, 0], [[0, 1]] * 3, [[4, 1]] * 3, [[1, 2]] * 3)
     ns = ddp.run_policy(inst, "ns")
@@ -78,7 +78,7 @@ def test_run_policy_matches_naive(policy, inst):
 @settings(max_examples=150)
 @given(inst=any_instances(kind="int", max_time=4, max_gap=3))
 def test_ddp_choice_is_argmin_of_its_formula(inst):
-    """At each step DDP picks ``argmin_i max(max(F(d), a) + F + T, C(u)) + C``, ties to the smallest i.
+    """DDP picks ``argmin_i max(max(F(d), a) + F + T, C(u)) + C`` per step, ties to the smallest.
 
     The state ``F(d)``, ``C(u)`` is read off DDP's own schedule (the previous event on the same
     device and unit), so each step is checked on its own.
@@ -135,7 +135,7 @@ def test_ddp_on_one_event_picks_ns_point(inst, devices):
 @settings(max_examples=150)
 @given(inst=instances(max_n=1, max_k=6, kind="dyadic", max_time=6, max_gap=64))
 def test_ddp_on_one_event_picks_ns_point_dyadic(inst):
-    """With one event and dyadic times (exact sums), DDP's point is NS's and ends at a + F + T + C."""
+    """One event, dyadic times (exact sums): DDP's point is NS's and ends at a + F + T + C."""
     ddp_schedule, ns_schedule = ddp.run_policy(inst, "ddp"), ddp.run_policy(inst, "ns")
     assert ddp_schedule.choices[0] == ns_schedule.choices[0]
     x = ns_schedule.choices[0]
@@ -146,7 +146,7 @@ def test_ddp_on_one_event_picks_ns_point_dyadic(inst):
 @settings(max_examples=100)
 @given(inst=any_instances(max_n=5, max_k=3, kind="int", max_time=6, max_gap=4))
 def test_no_policy_beats_brute_force(inst):
-    """On tiny instances (n <= 5, k <= 3) no policy beats the enumerated optimum, which evaluate confirms."""
+    """No policy beats brute-force OPT on tiny instances (n <= 5, k <= 3); evaluate confirms OPT."""
     opt, opt_choices = naive.brute_force_opt(inst)
     assert ddp.evaluate(inst, opt_choices).makespan == opt
     for policy in POLICY_NAMES:

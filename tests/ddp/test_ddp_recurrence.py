@@ -121,7 +121,7 @@ def test_evaluate_queues_by_device_and_unit_by_hand():
 @settings(max_examples=100)
 @given(case=any_instances_with_choices(kind="int", max_time=6, max_gap=4))
 def test_evaluate_obeys_the_recurrence(case):
-    """Every inequality of the recurrence holds for ``evaluate``, with equality where model.md says."""
+    """``evaluate`` obeys every inequality of the recurrence, with equality where model.md says."""
     inst, choices = case
     assert recurrence_violations(inst, ddp.evaluate(inst, choices)) == []
 
@@ -179,7 +179,7 @@ FACTORS = st.sampled_from([0.125, 0.5, 0.75, 1.5, 2.0, 3.0, 10.0, 1024.0])
 @settings(max_examples=100)
 @given(case=any_instances_with_choices(kind="dyadic"), factor=FACTORS)
 def test_scaling_times_scales_evaluate(case, factor):
-    """Scaling every time by c > 0 scales every time of a fixed-choice schedule, and the makespan, by c."""
+    """Scaling every time by c > 0 scales a fixed-choice schedule's times and makespan by c."""
     inst, choices = case
     base, scaled_schedule = ddp.evaluate(inst, choices), ddp.evaluate(scaled(inst, factor), choices)
     assert scaled_schedule.makespan == factor * base.makespan
@@ -192,7 +192,7 @@ def test_scaling_times_scales_evaluate(case, factor):
 @settings(max_examples=30)
 @given(inst=any_instances(kind="int", max_time=6, max_gap=4), factor=FACTORS)
 def test_scaling_times_keeps_policy_choices(policy, inst, factor):
-    """With exact data, a scaled instance gets the same choices and a makespan scaled by c (ties included)."""
+    """With exact data, a scaled instance gets the same choices and c times the makespan."""
     base, scaled_schedule = ddp.run_policy(inst, policy), ddp.run_policy(scaled(inst, factor),
                                                                          policy)
     np.testing.assert_array_equal(scaled_schedule.choices, base.choices)
@@ -201,7 +201,7 @@ def test_scaling_times_keeps_policy_choices(policy, inst, factor):
 
 @st.composite
 def shifts(draw, inst_strategy):
-    """An instance (or instance and choices) and a dyadic shift ``D >= -a_1`` (shifted arrivals stay >= 0)."""
+    """An instance (or instance and choices) and a dyadic shift ``D >= -a_1``."""
     case = draw(inst_strategy)
     inst = case[0] if isinstance(case, tuple) else case
     shift = draw(st.integers(-int(inst.arrival[0] * 8), 800)) / 8
@@ -227,7 +227,7 @@ def test_shifting_arrivals_shifts_evaluate(case):
 @settings(max_examples=100)
 @given(case=shifts(any_instances(kind="dyadic", max_time=8, max_gap=4)))
 def test_shifting_arrivals_shifts_ddp(case):
-    """With exact dyadic data, DDP makes the same choices on shifted arrivals and its makespan shifts by D."""
+    """Exact dyadic data: DDP chooses the same on shifted arrivals; its makespan shifts by D."""
     inst, shift = case
     base = ddp.run_policy(inst, "ddp")
     moved = ddp.run_policy(inst.replace(arrival=inst.arrival + shift), "ddp")
