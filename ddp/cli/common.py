@@ -24,7 +24,10 @@ def error_line(message: str) -> None:
 
 
 def console() -> Console:
-    return Console(highlight=False)
+    """A rich console for stdout; when piped, wide enough that tables are not cut to 80 columns."""
+    if sys.stdout.isatty():
+        return Console(highlight=False)
+    return Console(highlight=False, width=160)
 
 
 def print_json(record: dict[str, Any]) -> None:
