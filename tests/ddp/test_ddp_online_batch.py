@@ -136,7 +136,7 @@ def test_online_needs_at_least_one_device_and_unit():
 
 @pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("policy", POLICY_NAMES)
-@settings(max_examples=15)
+@settings(max_examples=10)
 @given(batch=st.lists(st.one_of(any_instances(kind="int", max_time=5, max_gap=3, max_k=5),
                                 any_instances(kind="float", max_time=100, max_gap=50, max_n=20)),
                       min_size=1, max_size=12))

@@ -75,7 +75,7 @@ def test_run_policy_matches_naive(policy, inst):
     assert schedule.choices.dtype == np.int64
 
 
-@settings(max_examples=150)
+@settings(max_examples=100)
 @given(inst=any_instances(kind="int", max_time=4, max_gap=3))
 def test_ddp_choice_is_argmin_of_its_formula(inst):
     """DDP picks ``argmin_i max(max(F(d), a) + F + T, C(u)) + C`` per step, ties to the smallest.
@@ -123,7 +123,7 @@ def test_fb_defaults_to_the_point_before_the_head():
     assert ddp.run_policy(inst, "fb").choices.tolist() == [2]
 
 
-@settings(max_examples=150)
+@settings(max_examples=80)
 @given(inst=instances(max_n=1, max_k=6, kind="int", max_time=6, max_gap=64),
        devices=st.integers(1, 3))
 def test_ddp_on_one_event_picks_ns_point(inst, devices):
@@ -132,7 +132,7 @@ def test_ddp_on_one_event_picks_ns_point(inst, devices):
     assert ddp.run_policy(inst, "ddp").choices[0] == ddp.run_policy(inst, "ns").choices[0]
 
 
-@settings(max_examples=150)
+@settings(max_examples=80)
 @given(inst=instances(max_n=1, max_k=6, kind="dyadic", max_time=6, max_gap=64))
 def test_ddp_on_one_event_picks_ns_point_dyadic(inst):
     """One event, dyadic times (exact sums): DDP's point is NS's and ends at a + F + T + C."""

@@ -208,7 +208,7 @@ def shifts(draw, inst_strategy):
     return case, shift
 
 
-@settings(max_examples=100)
+@settings(max_examples=60)
 @given(case=shifts(any_instances_with_choices(kind="dyadic")))
 def test_shifting_arrivals_shifts_evaluate(case):
     """Adding D to every arrival adds D to every time of a fixed-choice schedule.
@@ -224,7 +224,7 @@ def test_shifting_arrivals_shifts_evaluate(case):
                                       err_msg=name)
 
 
-@settings(max_examples=100)
+@settings(max_examples=60)
 @given(case=shifts(any_instances(kind="dyadic", max_time=8, max_gap=4)))
 def test_shifting_arrivals_shifts_ddp(case):
     """Exact dyadic data: DDP chooses the same on shifted arrivals; its makespan shifts by D."""

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from strategies import any_instances, instances, instances_with_choices, times
 
-@settings(max_examples=100)
+@settings(max_examples=50)
 @given(data=st.data(), kind=st.sampled_from(["int", "dyadic", "float"]))
 def test_instances_respect_their_bounds(data, kind):
     """Generated instances stay within the requested n, k, devices, units and time kind."""
