@@ -21,16 +21,10 @@ import ddp
 from . import output
 from .executor import default_jobs, execute
 from .gap import gap_row, gap_summary
-from .specs import EXPERIMENTS, SEED_STRIDE, Row, experiment_rows, instance_seeds
+from .specs import EXPERIMENTS, SEED_STRIDE, Row, experiment_rows, gap_solver, instance_seeds
 from .store import RecordStore
 from .tables import table_rows
 from .work import split_units
-
-# The exact solver of the gap experiment. One CP-SAT worker and its deterministic time make a
-# stopped search reproducible; the dp method is exact and deterministic by construction.
-GAP_SOLVER_FULL = {"method": "auto", "time_limit": 60.0, "deterministic": True}
-GAP_SOLVER_QUICK = {"method": "auto", "time_limit": 10.0, "deterministic": True}
-
 
 @dataclass
 class Options:
@@ -46,7 +40,7 @@ class Options:
     seed: int = 0
     progress: bool = True
     plots: bool = False
-    solver: dict[str, Any] | None = None
+    solver: dict[str, Any] | None = None  # gap: options of solvers.solve for every cell
 
 
 @dataclass
@@ -116,9 +110,8 @@ def run_experiment(name: str, options: Options | None = None) -> ExperimentResul
     options = options or Options()
     networks, scenarios = check_names(options.networks, options.scenarios)
     rows = experiment_rows(name, networks, scenarios, options.quick)
-    solver = None
-    if name == "gap":
-        solver = dict(options.solver or (GAP_SOLVER_QUICK if options.quick else GAP_SOLVER_FULL))
+    solver_options = {row.key: (dict(options.solver) if options.solver else gap_solver(row))
+               for row in rows} if name == "gap" else {}
     folder = results_folder(name, options)
     store = RecordStore(folder / "records.jsonl", resume=options.resume)
 
@@ -127,7 +120,7 @@ def run_experiment(name: str, options: Options | None = None) -> ExperimentResul
     units = []
     for row in rows:
         pending = [s for s in seeds[row.key] if (row.key, s) not in store]
-        units.extend(split_units(row, pending, solver))
+        units.extend(split_units(row, pending, solver_options.get(row.key)))
 
     started = time.perf_counter()
     execute(units, store.append, jobs=options.jobs, dask=options.dask,
@@ -143,7 +136,8 @@ def run_experiment(name: str, options: Options | None = None) -> ExperimentResul
         "rows": [{"key": row.key, "count": row.count,
                   "first_seed": seeds[row.key][0] if seeds[row.key] else None}
                  for row in rows],
-        "solver": solver, "versions": _versions(),
+        "solvers": {key: opts for key, opts in solver_options.items()} or None,
+        "versions": _versions(),
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "wall_time_s": round(wall, 3), "instance_time_s": round(instance_time, 3),
         "records_reused": reused, "records_computed": sum(len(u.seeds) for u in units),

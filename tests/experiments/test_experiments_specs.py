@@ -37,3 +37,19 @@ def test_row_keys_are_unique_and_seeds_do_not_overlap_across_base_seeds():
     assert len({r.key for r in rows}) == len(rows)
     first, second = instance_seeds(rows[0], 0), instance_seeds(rows[0], 1)
     assert not set(first) & set(second) and second[0] == SEED_STRIDE
+
+
+def test_gap_cells_use_dp_alone_and_cpsat_with_deterministic_limits_when_devices_share():
+    """dp where it is exact (one device); CP-SAT with one worker and deterministic time else."""
+    from experiments.specs import gap_solver
+
+    cells = experiment_rows("gap", ["i3d"], ["paper"], quick=True)
+    assert {c.devices for c in cells} == {1, 2} and all(c.count == 5 for c in cells)
+    assert all(c.events <= 10 for c in cells)
+    for cell in cells:
+        options = gap_solver(cell)
+        if cell.devices == 1:
+            assert options["method"] == "dp" and options["max_states"] > 0
+        else:
+            assert options["method"] == "cpsat" and options["deterministic"]
+            assert options["workers"] == 1
