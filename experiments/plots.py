@@ -175,17 +175,57 @@ def ratio_distribution(records: Sequence[dict[str, Any]], ax=None, policies=("dd
     from .gap import ratios
 
     ax = _axes(ax, 6.0, 4.0)
-    for index, policy in enumerate(policies):
-        values = ratios(list(records), policy)
+    series = {policy: ratios(list(records), policy) for policy in policies}
+    values_all = np.concatenate([v for v in series.values() if v.size] or [np.ones(1)])
+    bins = np.linspace(min(1.0, values_all.min()), max(values_all.max(), 1.0 + 1e-6), 31)
+    for index, (policy, values) in enumerate(series.items()):
         if values.size:
-            ax.hist(values, bins=30, alpha=0.5, color=f"C{index}",
-                    label=f"{policy.upper()}/OPT (n={values.size})")
+            # Outlines, not filled bars: NS and AC often coincide and must both stay visible.
+            ax.hist(values, bins=bins, histtype="step", linewidth=1.6 - 0.3 * index,
+                    linestyle=("-", "--", ":")[index % 3], color=f"C{index}",
+                    label=f"{policy.upper()}/OPT ({values.size} instances)")
     ax.axvline(1.0, color="black", linewidth=0.6)
     ax.set_xlabel("makespan / optimum")
     ax.set_ylabel("instances")
     ax.set_title("Distance from the offline optimum")
     ax.legend(fontsize=7)
     return ax
+
+
+def worst_gap_figure(rows, per_row: dict[str, list[dict[str, Any]]],
+                     solver_options: dict[str, dict[str, Any]]):
+    """DDP's and the optimum's schedules, one above the other, on the instance of the largest
+    proven DDP/OPT (re-generated from its seed and re-solved with its cell's options)."""
+    import instances
+    import solvers
+
+    from .gap import reference
+
+    best = None
+    for row in rows:
+        for record in per_row.get(row.key, []):
+            ref, proven = reference(record)
+            if proven and ref:
+                ratio = record["makespans"]["ddp"] / ref
+                if best is None or ratio > best[0]:
+                    best = (ratio, row, record)
+    if best is None or best[1].expected_events() > LABEL_LIMIT:
+        return None
+    ratio, row, record = best
+    inst = instances.generate(seed=record["seed"], **row.generate_kwargs())
+    options = dict(solver_options.get(row.key) or {"method": "auto"})
+    method = options.pop("method", "auto")
+    time_limit = options.pop("time_limit", 60.0)
+    result = solvers.solve(inst, method=method, time_limit=time_limit, **options)
+    figure = _figure(10.0, 2.0 + 1.0 * (inst.devices + inst.cloud_units))
+    top, bottom = figure.subplots(2, 1, sharex=True)
+    gantt(inst, ddp.run_policy(inst, "ddp"), ax=top,
+          title=f"DDP on {row.network}, n={inst.n}, interval {row.interval}, seed "
+                f"{record['seed']}: DDP/OPT = {ratio:.4f}")
+    schedule = ddp.evaluate(inst, result.choices)
+    gantt(inst, schedule, ax=bottom, title=f"OPT ({result.method}, {result.status}): "
+                                           f"makespan {schedule.makespan:.1f} {inst.time_unit}")
+    return bottom
 
 
 def save_axes(ax, path: Path) -> Path:
@@ -203,6 +243,9 @@ def experiment_plots(result, per_row: dict[str, list[dict[str, Any]]], rows) -> 
     if result.name == "gap":
         records = [r for recs in per_row.values() for r in recs]
         written.append(save_axes(ratio_distribution(records), folder / "ratio_distribution.png"))
+        worst = worst_gap_figure(rows, per_row, result.meta.get("solvers") or {})
+        if worst is not None:
+            written.append(save_axes(worst, folder / "gantt_worst_gap.png"))
     else:
         networks = list(dict.fromkeys(r["network"] for r in result.rows))
         if result.name == "table1":

@@ -46,3 +46,21 @@ def test_reduction_and_ratio_plots_draw_into_a_given_axes():
                 "opt": {"status": "optimal", "objective": 1.0, "lower_bound": 1.0}}]
     assert ratio_distribution(records, ax=right) is right
     assert len(right.patches) > 0
+
+
+def test_progress_bar_appears_on_a_terminal_after_its_delay(monkeypatch):
+    """On a terminal the bar starts once the delay is over and stops on close."""
+    import sys
+
+    from experiments.executor import ProgressBar
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.setattr(ProgressBar, "DELAY_S", 0.0)
+    bar = ProgressBar(total=4, description="test", enabled=True)
+    bar.advance(2)
+    assert bar._progress is not None and bar.done == 2
+    bar.close()
+    assert bar._progress is None
+    quiet = ProgressBar(total=4, description="test", enabled=False)
+    quiet.advance(4)
+    assert quiet._progress is None

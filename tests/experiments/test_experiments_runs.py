@@ -126,3 +126,10 @@ def test_plots_are_written_beside_the_results(tmp_path):
     assert names == ["gantt_example.png", f"reduction_vs_interval_{NETWORK}.png"]
     assert all(p.read_bytes()[:4] == b"\x89PNG" and p.parent == result.folder
                for p in result.plots)
+
+
+def test_gap_plots_show_the_distribution_and_the_worst_instance(tmp_path):
+    """--plots on gap: the DDP/OPT histogram and DDP beside OPT on the worst proven instance."""
+    result = run_experiment("gap", _options(tmp_path, plots=True))
+    names = sorted(p.name for p in result.plots)
+    assert names == ["gantt_example.png", "gantt_worst_gap.png", "ratio_distribution.png"]
