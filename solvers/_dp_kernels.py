@@ -292,13 +292,15 @@ def _prefix_states(arrival, pf, pt, pc, points, pre_f, pre_c):
 
 
 @njit
-def local_search(arrival, pf, pt, pc, npts, points, max_passes):
+def local_search(arrival, pf, pt, pc, npts, points, max_passes, max_steps):
     """First-improvement search over single-event changes of a column vector ``points``.
 
     Each trial re-runs the recurrence from the stored prefix state and stops as soon as the new
     state is no better than the old one in both times: from there its makespan cannot be
-    smaller (the recurrence is monotone). Improves ``points`` in place, returns its makespan.
+    smaller (the recurrence is monotone). Stops after ``max_steps`` recurrence steps (the time
+    budget of the caller). Improves ``points`` in place, returns its makespan.
     """
+    steps = 0
     n = arrival.shape[0]
     pre_f = np.zeros(n + 1)
     pre_c = np.zeros(n + 1)
@@ -322,6 +324,9 @@ def local_search(arrival, pf, pt, pc, npts, points, max_passes):
                     times = step(f, c, arrival[s], pf[s, q], pt[s, q], pc[s, q])
                     f = times[1]
                     c = times[4]
+                steps += n - e
+                if steps > max_steps:
+                    return best
                 if not hopeless and c < best:
                     points[e] = p
                     _prefix_states(arrival, pf, pt, pc, points, pre_f, pre_c)

@@ -132,6 +132,7 @@ def finish(inst: ddp.Instance, choices, lower_bound: float, method: str, started
            message: str = "", stats: dict | None = None, error: bool = False) -> Result:
     """Build the Result: objective re-computed with ``ddp.evaluate``, status from the bound.
 
+    The bound is at least ``pair_bound`` (cheap, always valid).
     ``optimal`` only when the re-evaluated objective and ``lower_bound`` agree within a
     relative 1e-6; a bound above the objective (a solver's tolerance) is cut to the objective
     and said in the message.
@@ -144,6 +145,12 @@ def finish(inst: ddp.Instance, choices, lower_bound: float, method: str, started
     choices = check_choices(inst, choices).copy()
     objective = float(ddp.evaluate(inst, choices).makespan)
     bound = float(max(lower_bound, 0.0))
+    combinatorial = pair_bound(inst)
+    if combinatorial > bound:
+        message = (message + "; " if message else "") + (
+            f"the solver's bound {bound:.9g} is below the combinatorial pair bound, reported "
+            f"instead")
+        bound = combinatorial
     if bound > objective:
         if gap_of(bound, objective) > 1e-6:
             message = (message + "; " if message else "") + (

@@ -33,6 +33,8 @@ from .result import Result
 
 PRUNE_RTOL = 1e-9  # a child within this of the incumbent cannot be worth keeping
 BOUND_SAFETY = 1e-11  # relative margin for rounding in the bound's sums
+STEPS_PER_SECOND = 5e7  # recurrence steps of the local search per second (measured ~1e8)
+HEURISTIC_SHARE = 0.3  # at most this share of the time limit goes to incumbents
 
 
 def check_supported(inst: ddp.Instance) -> None:
@@ -122,14 +124,12 @@ class _Group:
             cols[e] = int(np.flatnonzero(beats)[0])
         return cols
 
-    def makespan_of(self, cols: np.ndarray) -> float:
-        return kern.local_search(self.arrival, self.pf, self.pt, self.pc, self.npts,
-                                 cols.copy(), 0)
-
-    def polish(self, cols: np.ndarray, passes: int) -> tuple[np.ndarray, float]:
+    def polish(self, cols: np.ndarray, passes: int, seconds: float) -> tuple[np.ndarray, float]:
+        """Local search on ``cols`` for at most ``passes`` passes and about ``seconds``."""
         cols = cols.copy()
+        budget = int(max(seconds, 0.0) * STEPS_PER_SECOND) + self.n
         value = kern.local_search(self.arrival, self.pf, self.pt, self.pc, self.npts, cols,
-                                  passes)
+                                  passes, budget)
         return cols, value
 
     # -- the stage loop, shared by the beam and the exact search ---------------------------
@@ -158,6 +158,8 @@ class _Group:
             if len(front) == 0:
                 break
             over_time = time.perf_counter() > deadline
+            if beam_width > 0 and over_time:
+                return None, np.inf, pruned, {"states": stored, "complete": False}
             if beam_width == 0 and (over_time or stored > max_states) and j < self.n - 1:
                 live = kern.frontier_bound(j + 1, front, cloud, self.arrival, self.weights,
                                            self.G, self.CM, self.SM)
@@ -181,18 +183,22 @@ class _Group:
         """Incumbent, then the exact search. Returns (points, lower bound, stats)."""
         if self.n == 0:
             return np.zeros(0, dtype=np.int64), 0.0, {"states": 0, "complete": True}
+        share = max(0.0, deadline - time.perf_counter()) * HEURISTIC_SHARE
+        heuristic_deadline = time.perf_counter() + share
         candidates = []
         greedy = np.zeros(self.n, dtype=np.int64)
         kern.complete_greedy(0, 0.0, 0.0, self.arrival, self.pf, self.pt, self.pc, self.npts,
                              greedy)
-        candidates.append(self.polish(greedy, passes))
-        candidates.append(self.polish(self.hint_columns(hint_points), passes))
+        candidates.append(self.polish(greedy, passes, share / 4))
+        candidates.append(self.polish(self.hint_columns(hint_points), passes, share / 4))
         best_cols, best_value = min(candidates, key=lambda cv: cv[1])
         if beam_width > 0:
             beam_cols, beam_value, _, _ = self.run_stages(best_value * (1 - PRUNE_RTOL),
-                                                          deadline, beam_width, max_states)
+                                                          heuristic_deadline, beam_width,
+                                                          max_states)
             if beam_cols is not None:
-                beam_cols, beam_value = self.polish(beam_cols, passes)
+                beam_cols, beam_value = self.polish(
+                    beam_cols, passes, max(0.0, heuristic_deadline - time.perf_counter()))
                 if beam_value < best_value:
                     best_cols, best_value = beam_cols, beam_value
         cols, value, lower, stats = self.run_stages(best_value * (1 - PRUNE_RTOL), deadline, 0,

@@ -36,6 +36,7 @@ import os
 import re
 import tempfile
 import time
+import warnings
 
 import numpy as np
 
@@ -57,20 +58,27 @@ def _pulp():
 
 
 class Model:
-    """The PuLP problem of an instance, with its variables."""
+    """The PuLP problem of an instance, with its variables (times scaled by ``scale``)."""
 
-    def __init__(self, inst: ddp.Instance):
+    def __init__(self, inst: ddp.Instance, horizon: float):
         pulp = _pulp()
         self.inst = inst
+        # Times are multiplied by a power of two (exact) that brings the horizon near 1000,
+        # so that the solvers' absolute tolerances (about 1e-6) are small against every time.
+        # (Times below about 1e-9 of the horizon are beyond any MILP solver's precision.)
+        power = round(np.log2(1000.0 / horizon)) if horizon > 0 else 0
+        self.scale = 2.0 ** int(np.clip(power, -40, 40))
         self.prob = pulp.LpProblem("ddp_opt", pulp.LpMinimize)
         pf, pt, pc, self.pidx, self.npts = kern.dominant_points(inst.front, inst.trans,
                                                                 inst.cloud)
+        pf, pt, pc = pf * self.scale, pt * self.scale, pc * self.scale
         n = inst.n
-        self.x = [[pulp.LpVariable(f"x_{j}_{int(self.pidx[j, p])}", cat="Binary")
+        var = getattr(self.prob, "add_variable", None) or pulp.LpVariable  # 3.3 deprecates
+        self.x = [[var(f"x_{j}_{int(self.pidx[j, p])}", 0, 1, cat="Integer")
                    for p in range(self.npts[j])] for j in range(n)]
-        self.ff = [pulp.LpVariable(f"ff_{j}", lowBound=0) for j in range(n)]
-        self.fc = [pulp.LpVariable(f"fc_{j}", lowBound=0) for j in range(n)]
-        self.makespan = pulp.LpVariable("makespan", lowBound=0)
+        self.ff = [var(f"ff_{j}", lowBound=0) for j in range(n)]
+        self.fc = [var(f"fc_{j}", lowBound=0) for j in range(n)]
+        self.makespan = var("makespan", lowBound=0)
         self.prob += self.makespan
         last_of_device: dict[int, int] = {}
         last_of_unit: dict[int, int] = {}
@@ -81,7 +89,7 @@ class Model:
             cloud = pulp.lpSum(float(pc[j, p]) * xs[p] for p in cols)
             ready_to_done = pulp.lpSum(float(pt[j, p] + pc[j, p]) * xs[p] for p in cols)
             self.prob += pulp.lpSum(xs) == 1, f"one_point_{j}"
-            self.prob += self.ff[j] >= float(inst.arrival[j]) + front, f"arrival_{j}"
+            self.prob += self.ff[j] >= float(inst.arrival[j] * self.scale) + front, f"arrival_{j}"
             d, u = int(inst.device[j]), int(inst.unit[j])
             if d in last_of_device:
                 self.prob += self.ff[j] >= self.ff[last_of_device[d]] + front, f"device_{j}"
@@ -99,9 +107,9 @@ class Model:
         for j, xs in enumerate(self.x):
             for p, var in enumerate(xs):
                 var.setInitialValue(1 if self.pidx[j, p] == choices[j] else 0)
-            self.ff[j].setInitialValue(float(schedule.finish_front[j]))
-            self.fc[j].setInitialValue(float(schedule.finish_cloud[j]))
-        self.makespan.setInitialValue(float(schedule.makespan))
+            self.ff[j].setInitialValue(float(schedule.finish_front[j] * self.scale))
+            self.fc[j].setInitialValue(float(schedule.finish_cloud[j] * self.scale))
+        self.makespan.setInitialValue(float(schedule.makespan * self.scale))
 
     def choices(self) -> np.ndarray | None:
         """The point of each event in the solver's solution (None when it has none)."""
@@ -163,13 +171,16 @@ def solve_cbc(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, thread
     started = time.perf_counter() if started is None else started
     pulp = _pulp()
     start = warm_start(inst, hint)
-    model = Model(inst)
+    model = Model(inst, float(ddp.evaluate(inst, start).makespan))
     model.set_start(_start_point(start, model))
     remaining = max(1.0, float(time_limit) - (time.perf_counter() - started))
     with tempfile.TemporaryDirectory(prefix="ddp_cbc_") as tmp:
         log_path = os.path.join(tmp, "cbc.log")
-        solver = pulp.PULP_CBC_CMD(msg=msg, timeLimit=remaining, gapRel=0.0, warmStart=True,
-                                   threads=threads, logPath=log_path, keepFiles=False)
+        with warnings.catch_warnings():  # PuLP 3.3 warns that PuLP 4 drops the bundled CBC
+            warnings.simplefilter("ignore", DeprecationWarning)
+            solver = pulp.PULP_CBC_CMD(msg=msg, timeLimit=remaining, gapRel=0.0,
+                                       warmStart=True, threads=threads, logPath=log_path,
+                                       keepFiles=False)
         if not solver.available():
             raise SolverUnavailable("CBC is not available: PuLP 3.x ships it (pip install "
                                     "'pulp<4'); PuLP 4 dropped it")
@@ -181,6 +192,7 @@ def solve_cbc(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, thread
         with open(log_path, encoding="utf-8", errors="replace") as handle:
             log = handle.read()
     result, cbc_bound = parse_cbc_log(log)
+    cbc_bound = None if cbc_bound is None else cbc_bound / model.scale
     choices = _better(inst, model.choices(), start)
     message = f"CBC: {result or pulp.LpStatus[model.prob.status]}"
     if result.startswith("Infeasible"):
@@ -194,54 +206,86 @@ def solve_cbc(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, thread
 
 
 # -- HiGHS ------------------------------------------------------------------------------------
-def solve_highs(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *,
-                threads: int | None = None, started: float | None = None,
-                msg: bool = False) -> Result:
-    """OPT with HiGHS (PuLP's ``HiGHS`` API over ``highspy``), relative gap 0, warm started."""
-    started = time.perf_counter() if started is None else started
+def _run_highs(model: Model, time_limit: float, threads: int | None, msg: bool, warm: bool):
+    """One HiGHS run on ``model``. Returns ``(status, status_text, info, choices or None)``."""
     pulp = _pulp()
-    try:
-        import highspy
-    except ImportError as exc:
-        raise SolverUnavailable("milp-highs needs highspy: pip install highspy") from exc
-    start = warm_start(inst, hint)
-    model = Model(inst)
-    model.set_start(_start_point(start, model))
-    remaining = max(1.0, float(time_limit) - (time.perf_counter() - started))
+    import highspy
 
     class WarmHiGHS(pulp.HiGHS):
         """PuLP's HiGHS API plus the warm start it lacks (``Highs.setSolution``)."""
 
         def callSolver(self, lp):
-            variables = lp.variables()
-            values = [0.0] * len(variables)
-            for var in variables:
-                values[var.index] = float(var.varValue or 0.0)
-            solution = highspy.HighsSolution()
-            solution.col_value = values
-            solution.value_valid = True
-            lp.solverModel.setSolution(solution)
+            if warm:
+                variables = lp.variables()
+                values = [0.0] * len(variables)
+                for var in variables:
+                    values[var.index] = float(var.varValue or 0.0)
+                solution = highspy.HighsSolution()
+                solution.col_value = values
+                solution.value_valid = True
+                lp.solverModel.setSolution(solution)
             lp.solverModel.run()
 
     options = {"mip_rel_gap": 0.0, "mip_abs_gap": 0.0}
-    solver = WarmHiGHS(msg=msg, timeLimit=remaining, threads=threads, **options)
-    try:
-        with quiet_stdout(not msg):
-            model.prob.solve(solver)
-    except Exception as exc:  # highspy raises several types
-        return finish(inst, start, 0.0, "milp-highs", started, f"HiGHS failed: {exc}",
-                      error=True)
+    solver = WarmHiGHS(msg=msg, timeLimit=time_limit, threads=threads, **options)
+    with quiet_stdout(not msg):
+        model.prob.solve(solver)
     highs = model.prob.solverModel
     status = highs.getModelStatus()
     info = highs.getInfo()
-    status_text = highs.modelStatusToString(status)
-    bound = float(info.mip_dual_bound)
     has_solution = int(info.primal_solution_status) == 2  # kSolutionStatusFeasible
-    choices = _better(inst, model.choices() if has_solution else None, start)
-    message = f"HiGHS: {status_text}"
-    if status == highspy.HighsModelStatus.kInfeasible:
-        return finish(inst, start, 0.0, "milp-highs", started, message + " (impossible for a "
-                      "valid instance)", error=True)
+    return status, highs.modelStatusToString(status), info, (model.choices() if has_solution
+                                                              else None)
+
+
+def solve_highs(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *,
+                threads: int | None = None, started: float | None = None,
+                msg: bool = False) -> Result:
+    """OPT with HiGHS (PuLP's ``HiGHS`` API over ``highspy``), relative gap 0, warm started.
+
+    HiGHS 1.16 with a start solution (``setSolution``) can lose the objective offset of its
+    presolved problem: on a 6-event instance it printed "MIP start ... objective 1024, in the
+    reduced space 512" and ended "Optimal" at 512. So the claimed objective is checked against
+    the re-evaluated makespan of HiGHS's own choices; on a mismatch the run is repeated without
+    the start, and a bound is taken from HiGHS only when the claim checks out.
+    """
+    started = time.perf_counter() if started is None else started
+    try:
+        import highspy
+    except ImportError as exc:
+        raise SolverUnavailable("milp-highs needs highspy: pip install highspy") from exc
+    start = warm_start(inst, hint)
+    model = Model(inst, float(ddp.evaluate(inst, start).makespan))
+    model.set_start(_start_point(start, model))
+    notes = []
+    for warm in (True, False):
+        remaining = max(1.0, float(time_limit) - (time.perf_counter() - started))
+        try:
+            status, status_text, info, found = _run_highs(model, remaining, threads, msg, warm)
+        except Exception as exc:  # highspy raises several types
+            return finish(inst, start, 0.0, "milp-highs", started, f"HiGHS failed: {exc}",
+                          error=True)
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return finish(inst, start, 0.0, "milp-highs", started, f"HiGHS: {status_text} "
+                          f"(impossible for a valid instance)", error=True)
+        claimed = float(info.objective_function_value) / model.scale
+        consistent = found is not None and abs(
+            claimed - ddp.evaluate(inst, found).makespan) <= 1e-6 * max(1.0, abs(claimed))
+        if consistent or found is None or not warm:
+            break
+        notes.append(f"warm-started HiGHS claimed {claimed:.9g} for a schedule of "
+                     f"makespan {ddp.evaluate(inst, found).makespan:.9g}; solved again cold")
+    bound = float(info.mip_dual_bound) / model.scale
+    gap = float(info.mip_gap)
+    if consistent and status == highspy.HighsModelStatus.kOptimal and 0 <= gap < 1:
+        # The dual bound can also miss the offset; HiGHS's optimality claim is its own
+        # objective (checked above) and relative gap.
+        bound = max(bound, claimed * (1.0 - gap))
+    if not consistent:
+        bound = min(bound, own_bound(inst, time_limit=max(1.0, 0.1 * float(time_limit))))
+        notes.append("HiGHS's objective does not match its schedule; bound capped by ours")
+    choices = _better(inst, found, start)
+    message = "; ".join([f"HiGHS: {status_text}", *notes])
     if not np.isfinite(bound):
         bound = pair_bound(inst)
         message += "; HiGHS has no finite bound, reporting the combinatorial pair bound"

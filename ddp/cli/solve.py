@@ -1,4 +1,4 @@
-"""``ddp solve FILE ... --policy P``: run a policy on instance files."""
+"""``ddp solve FILE ... --policy P``: run a policy (or the exact optimum, ``opt``) on files."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from rich.table import Table
 
 from ..errors import InstanceError
 from ..policies import POLICIES, run_policy
-from .common import console, error_line, format_choices, load, print_json
+from .common import CliError, console, error_line, format_choices, load, print_json
 
 HEURISTICS = list(POLICIES)
+SOLVERS = ["auto", "dp", "cpsat", "milp-cbc", "milp-highs", "brute"]
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -19,8 +20,15 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         description="Run a policy on each ddp-instance/1 file. A bad file gets an error line on "
                     "stderr while the others are solved; the exit status is then 2.")
     parser.add_argument("files", nargs="+", metavar="FILE", help="ddp-instance/1 JSON files")
-    parser.add_argument("--policy", default="ddp", choices=HEURISTICS,
-                        help="policy to run (default: ddp)")
+    parser.add_argument("--policy", default="ddp", choices=HEURISTICS + ["opt"],
+                        help="policy to run (default: ddp); opt: the offline optimum with a "
+                             "proven lower bound")
+    parser.add_argument("--solver", default="auto", choices=SOLVERS,
+                        help="exact method for --policy opt (default: auto, dp where it is "
+                             "exact, else milp-highs)")
+    parser.add_argument("--time-limit", type=float, default=60.0, metavar="S",
+                        help="seconds per file for --policy opt (default: 60); when reached, "
+                             "the best schedule found with status feasible")
     parser.add_argument("--json", action="store_true",
                         help="one JSON object per line per file, in order")
     parser.add_argument("--schedule", action="store_true",
@@ -31,10 +39,48 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def solve_file(path: str, args: argparse.Namespace) -> dict:
     """The record of one file: makespan, choices, status and (optionally) the schedule."""
     inst = load(path)
+    if args.policy == "opt":
+        return solve_opt(path, inst, args)
     schedule = run_policy(inst, args.policy)
     record = {"file": path, "policy": args.policy, "n": inst.n, "k": inst.k,
               "status": "heuristic"}
     record.update(schedule.to_dict(times=args.schedule))
+    return record
+
+
+def run_opt(inst, solver: str, time_limit: float):
+    """``solvers.solve`` with the CLI's errors: a missing, failing or unfit solver is a
+    ``CliError`` carrying the reason."""
+    if not time_limit > 0:
+        raise CliError(f"--time-limit must be positive, got {time_limit}")
+    try:
+        from solvers import SolverUnavailable, Status, solve
+    except ImportError as exc:
+        raise CliError(f"the solvers package is not importable ({exc}); reinstall the "
+                       f"project: pip install -e .") from None
+    try:
+        result = solve(inst, solver, time_limit=time_limit)
+    except SolverUnavailable as exc:
+        raise CliError(f"solver {solver} is not available: {exc}") from None
+    except ValueError as exc:
+        if isinstance(exc, InstanceError):
+            raise
+        raise CliError(f"solver {solver}: {exc}") from None
+    if result.status == Status.ERROR:
+        raise CliError(f"solver {result.method} failed: {result.message}")
+    return result
+
+
+def solve_opt(path: str, inst, args: argparse.Namespace) -> dict:
+    """The record of ``--policy opt``: the optimum, its bound, status, runtime and solver."""
+    from ..recurrence import evaluate
+
+    result = run_opt(inst, args.solver, args.time_limit)
+    record = {"file": path, "policy": "opt", "n": inst.n, "k": inst.k,
+              "status": str(result.status)}
+    record.update(evaluate(inst, result.choices).to_dict(times=args.schedule))
+    record.update({"lower_bound": float(result.lower_bound),
+                   "runtime_s": round(float(result.runtime), 6), "solver": result.method})
     return record
 
 
@@ -46,6 +92,10 @@ def run(args: argparse.Namespace) -> int:
             record = solve_file(path, args)
         except InstanceError as exc:
             error_line(str(exc if exc.file else exc.with_file(path)))
+            failed = True
+            continue
+        except CliError as exc:
+            error_line(f"{path}: {exc}")
             failed = True
             continue
         if args.json:
@@ -60,12 +110,21 @@ def run(args: argparse.Namespace) -> int:
 def print_table(records: list[dict], with_schedule: bool) -> None:
     out = console()
     table = Table(title="ddp solve")
-    for column in ("file", "policy", "n", "k", "makespan", "status", "choices"):
-        table.add_column(column, justify="right" if column in ("n", "k", "makespan") else "left")
+    exact = any("lower_bound" in record for record in records)
+    columns = ["file", "policy", "n", "k", "makespan", "status", "choices"]
+    if exact:
+        columns[6:6] = ["lower_bound", "solver", "runtime_s"]
+    numeric = ("n", "k", "makespan", "lower_bound", "runtime_s")
+    for column in columns:
+        table.add_column(column, justify="right" if column in numeric else "left")
     for record in records:
-        table.add_row(record["file"], record["policy"], str(record["n"]), str(record["k"]),
-                      f"{record['makespan']:.3f}", record["status"],
-                      format_choices(record["choices"]))
+        cells = [record["file"], record["policy"], str(record["n"]), str(record["k"]),
+                 f"{record['makespan']:.3f}", record["status"]]
+        if exact:
+            cells += ([f"{record['lower_bound']:.3f}", record["solver"],
+                       f"{record['runtime_s']:.2f}"] if "lower_bound" in record else
+                      ["", "", ""])
+        table.add_row(*cells, format_choices(record["choices"]))
     out.print(table)
     if with_schedule:
         for record in records:

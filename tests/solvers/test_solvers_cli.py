@@ -1,0 +1,114 @@
+"""``ddp solve --policy opt`` and ``ddp compare``'s OPT row, through ``ddp.cli.main``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import ddp
+from ddp.cli import main
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, make_random):
+    """One-device, shared-unit (two devices) and too-big instance files."""
+    folder = tmp_path_factory.mktemp("opt")
+    paths = {}
+    for name, inst in {"single": make_random(12, 1),
+                       "shared": make_random(6, 2, k=3, devices=2),
+                       "big": make_random(3000, 3)}.items():
+        paths[name] = str(folder / f"{name}.json")
+        ddp.save_instance(inst, paths[name])
+    return paths
+
+
+def run(argv, capsys):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out.splitlines(), err.splitlines()
+
+
+@pytest.mark.parametrize("solver", ["auto", "dp", "cpsat", "milp-highs", "milp-cbc"])
+def test_solve_opt_json(files, capsys, solver):
+    """``--policy opt --json``: makespan re-evaluates, bound below it, solver named."""
+    code, out, err = run(["solve", files["single"], "--policy", "opt", "--solver", solver,
+                          "--time-limit", 30, "--json"], capsys)
+    assert code == 0 and err == []
+    record = json.loads(out[0])
+    inst = ddp.load_instance(files["single"])
+    assert record["makespan"] == ddp.evaluate(inst, record["choices"]).makespan
+    assert record["lower_bound"] <= record["makespan"]
+    assert record["solver"] == ("dp" if solver == "auto" else solver)
+    assert record["status"] in ("optimal", "feasible") and record["runtime_s"] >= 0
+    if solver != "milp-cbc":
+        assert record["status"] == "optimal"
+
+
+def test_solve_opt_table_on_several_files(files, capsys):
+    """The table shows the bound and the solver auto chose per file."""
+    code, out, _ = run(["solve", files["single"], files["shared"], "--policy", "opt"], capsys)
+    text = "\n".join(out)
+    assert code == 0
+    assert "dp" in text and "milp-h" in text and "optimal" in text
+
+
+def test_solve_opt_time_limit_reached_is_feasible(files, capsys):
+    """A time limit reached: the best schedule found, status feasible, exit 0."""
+    code, out, _ = run(["solve", files["big"], "--policy", "opt", "--time-limit", 0.3,
+                        "--json"], capsys)
+    record = json.loads(out[0])
+    assert code == 0 and record["status"] == "feasible"
+    assert 0 < record["lower_bound"] < record["makespan"]
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["--solver", "dp"], "dp is exact only"),  # dp cannot do devices sharing a unit
+    (["--solver", "brute", "--time-limit", 5], None),  # brute fits: no error
+    (["--time-limit", 0], "--time-limit"),  # non-positive limit
+])
+def test_solve_opt_errors_exit_2_with_reason(files, capsys, argv, fragment):
+    """An unfit solver or bad limit: exit 2, one line with the reason."""
+    code, out, err = run(["solve", files["shared"], "--policy", "opt", *argv, "--json"], capsys)
+    if fragment is None:
+        assert code == 0 and json.loads(out[0])["status"] == "optimal"
+    else:
+        assert code == 2 and len(err) == 1
+        assert err[0].startswith("ddp: error:") and fragment in err[0]
+
+
+def test_solve_opt_brute_too_big_exit_2(files, capsys):
+    """brute on an instance past its enumeration limit: exit 2 naming the limit."""
+    code, _, err = run(["solve", files["single"], "--policy", "opt", "--solver", "brute"],
+                       capsys)
+    assert code == 2 and "enumerate" in err[0]
+
+
+def test_compare_json_has_opt_row_and_gap(files, capsys):
+    """``compare --json``: an OPT row with bound, status, solver and DDP's gap."""
+    code, out, err = run(["compare", files["single"], "--json", "--time-limit", 20], capsys)
+    assert code == 0 and err == []
+    records = [json.loads(line) for line in out]
+    assert [r["policy"] for r in records] == [*ddp.POLICIES, "opt"]
+    opt = records[-1]
+    ddp_makespan = records[0]["makespan"]
+    assert opt["status"] == "optimal" and opt["solver"] == "dp"
+    assert opt["makespan"] <= min(r["makespan"] for r in records[:-1])
+    assert opt["ddp_over_opt"] == pytest.approx(ddp_makespan / opt["makespan"])
+    assert opt["ddp_gap_pct"] == pytest.approx(100 * (ddp_makespan / opt["makespan"] - 1))
+    assert opt["ddp_gap_pct_max"] >= opt["ddp_gap_pct"] - 1e-9
+
+
+def test_compare_table_shows_opt_and_gap(files, capsys):
+    """``compare`` prints the OPT row and DDP's gap under the table."""
+    code, out, _ = run(["compare", files["shared"]], capsys)
+    text = " ".join(" ".join(out).split())
+    assert code == 0
+    assert "OPT" in text and "DDP's gap to OPT" in text and "DDP/OPT" in text
+
+
+def test_compare_time_limit_reached_says_not_proven(files, capsys):
+    """``compare`` with a limit too short to prove: the caption bounds the gap instead."""
+    code, out, _ = run(["compare", files["big"], "--time-limit", 0.3], capsys)
+    text = " ".join(" ".join(out).split())
+    assert code == 0 and "not proven" in text and "at most" in text
