@@ -119,9 +119,11 @@ def gap_view(rows: list[dict[str, Any]], meta: dict[str, Any],
     caption = ("ratio = Z / OPT per instance; '<=' where some optimum is not proven and the "
                "lower bound stands in (an upper bound on the gap)")
     if summary:
+        bound = summary["cells_proven"] < summary["cells"]
         caption += (f"\n{summary['proven']}/{summary['instances']} instances proven optimal, "
                     f"{summary['cells_proven']}/{summary['cells']} cells fully proven, worst "
-                    f"DDP/OPT {_ratio(summary['ratio_max'], summary['cells_proven'] < summary['cells'])}")
+                    f"DDP/OPT {_ratio(summary['ratio_max'], bound)} (over proven instances: "
+                    f"{_ratio(summary['proven_ratio_max'], False)})")
     table = Table(title=f"{TITLES['gap']}{quick}", caption=caption)
     scenarios = {r["scenario"] for r in rows}
     for column in ["network"] + (["scenario"] if len(scenarios) > 1 else []) + [

@@ -35,8 +35,8 @@ def table_rows(row: Row, records: list[dict[str, Any]], quick: bool) -> list[dic
     -------
     list of dict
         ``experiment, network, scenario, setting, baseline, reduction_pct, paper_pct,
-        difference_pct, median_reduction_pct, reduction_of_means_pct, ci95_pct, instances, mean_n, mean_makespan_ddp,
-        mean_makespan, quick``.
+        difference_pct, median_reduction_pct, reduction_of_means_pct, ci95_pct, instances,
+        mean_n, mean_makespan_ddp, mean_makespan, quick``.
     """
     out = []
     ddp_mean = float(np.mean([r["makespans"]["ddp"] for r in records])) if records else None

@@ -59,12 +59,14 @@ def test_gap_cell_uses_the_optimum_or_the_bound_where_not_proven():
     cell = gap_row(ROW, records, quick=True)
     assert cell["instances"] == 3 and cell["proven"] == 2 and cell["upper_bound"]
     assert cell["ratio_max"] == pytest.approx(1.2)
+    assert cell["proven_ratio_max"] == pytest.approx(1.1)
     assert cell["ratio_median"] == pytest.approx(1.1)
     assert cell["ac_ratio_max"] == pytest.approx(1.5)
     assert cell["ns_ratio_median"] == pytest.approx(1.2)
     assert reference(records[2]) == (100.0, False)
     summary = gap_summary([cell])
     assert summary["cells_proven"] == 0 and summary["proven"] == 2
+    assert summary["proven_ratio_max"] == pytest.approx(1.1)
 
 
 def test_a_proven_record_with_a_lower_bound_below_the_optimum_is_inconsistent():
