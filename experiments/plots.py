@@ -14,6 +14,8 @@ import numpy as np
 
 import ddp
 
+from .specs import Row
+
 LABEL_LIMIT = 60  # events beyond which bars are not labelled (the labels would overlap)
 
 
@@ -126,18 +128,43 @@ def reduction_vs_interval(rows: Sequence[dict[str, Any]], ax=None, network: str 
                          r["paper_pct"]) for r in mine if r["baseline"] == baseline)
         colour = f"C{index}"
         xs = [p[0] for p in points]
-        ax.plot(xs, [p[1] for p in points], marker="o", color=colour,
+        ax.plot(xs, [p[1] for p in points], marker="o", markersize=3, color=colour,
                 label=f"vs {baseline.upper()}")
         paper = [(p[0], p[2]) for p in points if p[2] is not None]
         if paper:
-            ax.plot([p[0] for p in paper], [p[1] for p in paper], marker="x", linestyle=":",
-                    color=colour, label=f"vs {baseline.upper()} (paper)")
+            ax.plot([p[0] for p in paper], [p[1] for p in paper], marker="x", markersize=8,
+                    linestyle=":", color=colour, label=f"vs {baseline.upper()} (paper)")
     ax.axhline(0.0, color="grey", linewidth=0.6)
     ax.set_xlabel("interval between events (ms)")
     ax.set_ylabel("latency reduction of DDP (%)")
     ax.set_title(f"{network}: reduction against interval")
     ax.legend(fontsize=7, ncols=2)
     return ax
+
+
+SWEEP_INTERVALS = tuple(range(0, 1081, 40))
+SWEEP_COUNT = 50
+
+
+def interval_sweep(network: str, scenario: str, count: int = SWEEP_COUNT, base_seed: int = 0,
+                   intervals=SWEEP_INTERVALS) -> list[dict[str, Any]]:
+    """Table 1's setting (n = 8, equal intervals) on a fine grid of intervals: table rows.
+
+    The rows at 0, 360 and 720 ms carry the paper's figures. Computed here, not stored: a
+    sweep of n = 8 instances takes about a second.
+    """
+    from .specs import instance_seeds, table_rows as spec_rows
+    from .tables import table_rows
+    from .work import instance_record
+
+    paper = {row.interval: row.paper for row in spec_rows("table1", [network], [scenario])}
+    out = []
+    for interval in intervals:
+        row = Row(experiment="table1", network=network, scenario=scenario, events=8,
+                  interval=str(interval), count=count, paper=paper.get(str(interval), {}))
+        records = [instance_record(row, seed, None) for seed in instance_seeds(row, base_seed)]
+        out.extend(table_rows(row, records, quick=True))
+    return out
 
 
 def reduction_by_row(rows: Sequence[dict[str, Any]], ax=None):
@@ -249,8 +276,13 @@ def experiment_plots(result, per_row: dict[str, list[dict[str, Any]]], rows) -> 
     else:
         networks = list(dict.fromkeys(r["network"] for r in result.rows))
         if result.name == "table1":
+            scenario = rows[0].scenario
+            count = min(rows[0].count, SWEEP_COUNT)
             for network in networks:
-                ax = reduction_vs_interval(result.rows, network=network)
+                sweep = interval_sweep(network, scenario, count, result.meta["base_seed"])
+                ax = reduction_vs_interval(sweep, network=network)
+                ax.set_title(f"{network} ({scenario}), n = 8: reduction against interval "
+                             f"({count} instances a point)", fontsize=9)
                 written.append(save_axes(ax, folder / f"reduction_vs_interval_{network}.png"))
         else:
             written.append(save_axes(reduction_by_row(result.rows),
