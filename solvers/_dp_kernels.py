@@ -113,6 +113,58 @@ def bound_tables(arrival, pf, pt, pc, npts, weights):
     return G, CM, SM
 
 
+@njit
+def path_tables(pf, pt, pc, npts, weights):
+    """The LP-strength part of the bound: ``V[j, g]``, best priced work of events ``j..n-1``.
+
+    With ``a = 1 - weights[g]`` the mass on front paths, a price vector is a non-increasing
+    sequence ``a = M_j >= M_{j+1} >= ... >= M_n = 0`` on the grid (``M_s``: mass of the paths
+    still on the front at event ``s``); event ``s`` then pays ``M_s`` per unit of front time,
+    ``M_s - M_{s+1}`` per unit of transfer time (paths that leave the front at ``s``) and
+    ``1 - M_{s+1}`` per unit of cloud time, at its cheapest point. Every such sequence gives a
+    valid bound (a convex combination of the cloud bound and of front paths ending anywhere);
+    the backward DP below keeps the best sequence per ``(j, a)``. ``V[n, g]`` is 0 for ``a = 0``
+    and -inf otherwise (every path ends by the last event).
+    """
+    n = pf.shape[0]
+    nw = weights.shape[0]
+    V = np.full((n + 1, nw), NEG_INF)
+    V[n, nw - 1] = 0.0  # weights ascend: the last is w = 1, a = 0
+    for s in range(n - 1, -1, -1):
+        for g in range(nw):
+            a = 1.0 - weights[g]
+            best = NEG_INF
+            for g2 in range(g, nw):  # a2 = 1 - weights[g2] <= a
+                tail = V[s + 1, g2]
+                if tail == NEG_INF:
+                    continue
+                b = 1.0 - weights[g2]
+                cost = np.inf
+                for p in range(npts[s]):
+                    cost = min(cost, (1.0 - b) * pc[s, p] + a * pf[s, p] + (a - b) * pt[s, p])
+                best = max(best, cost + tail)
+            V[s, g] = best
+    return V
+
+
+@njit
+def later_start_tables(arrival, CM, V, weights):
+    """``SM[g, q] = max over q' >= q`` of ``(1 - w) a_q' - w CM[q'] + V[q', g]``.
+
+    The same path prices as ``V``, for paths that all start at a later arrival ``a_q'``: the
+    events before ``q'`` then pay only ``w`` per unit of cloud time (``w CM``).
+    """
+    n = arrival.shape[0]
+    nw = weights.shape[0]
+    SM = np.full((nw, n + 1), NEG_INF)
+    for g in range(nw):
+        w = weights[g]
+        for q in range(n - 1, -1, -1):
+            here = (1.0 - w) * arrival[q] - w * CM[q] + V[q, g]
+            SM[g, q] = max(here, SM[g, q + 1])
+    return SM
+
+
 @njit(inline="always")
 def first_later_arrival(arrival, j, front_free):
     """The first event ``q >= j`` with ``a_q > front_free`` (``n`` when none)."""
@@ -128,30 +180,40 @@ def first_later_arrival(arrival, j, front_free):
 
 
 @njit
-def state_bound(j, front_free, cloud_free, arrival, weights, G, CM, SM, threshold, hot):
+def state_bound(j, front_free, cloud_free, arrival, tables, threshold, hot):
     """Lower bound on the makespan of every completion of state ``(F, C)`` before event ``j``.
 
-    Stops early once the bound reaches ``threshold`` (the state is pruned anyway); ``hot[0]`` is
-    the weight that pruned last, tried first. Returns the bound found.
+    ``tables = (weights, V, CM, SM)``. Two families, both valid for every weight: the path
+    prices of ``path_tables`` from ``max(F, a_j)``, and single front paths that start at a later
+    arrival (``SM``). Stops early once the bound reaches ``threshold`` (the state is pruned
+    anyway); ``hot[0]`` is the weight that pruned last, tried first. Returns the bound found.
     """
+    weights, V, CM, SM = tables
     n = arrival.shape[0]
     if j >= n:
         return cloud_free
-    q = first_later_arrival(arrival, j, front_free)
+    x = max(front_free, arrival[j])
     nw = weights.shape[0]
     best = cloud_free
     start = hot[0]
     for step_ in range(nw):
         wi = (start + step_) % nw
         w = weights[wi]
-        here = (1.0 - w) * front_free - w * CM[j] + G[wi, j]
-        later = SM[wi, q]
-        value = w * cloud_free + w * CM[j] + max(here, later)
+        value = w * cloud_free + (1.0 - w) * x + V[j, wi]
         if value > best:
             best = value
             if best >= threshold:
                 hot[0] = wi
                 return best
+    q = first_later_arrival(arrival, j, x)
+    if q < n:
+        for wi in range(nw):
+            w = weights[wi]
+            value = w * cloud_free + w * CM[j] + SM[wi, q]
+            if value > best:
+                best = value
+                if best >= threshold:
+                    return best
     return best
 
 
@@ -180,8 +242,8 @@ def _sort_order(front_free, cloud_free):
 
 
 @njit
-def expand_stage(j, front_in, cloud_in, arrival, pf, pt, pc, npts, weights, G, CM, SM,
-                 threshold, full_bound, hot):
+def expand_stage(j, front_in, cloud_in, arrival, pf, pt, pc, npts, tables, threshold,
+                 full_bound, hot):
     """All children of the states before event ``j`` that can still beat ``threshold``.
 
     Input states are first normalised for event ``j`` (``F := max(F, a_j)``; a ``C`` below every
@@ -220,7 +282,7 @@ def expand_stage(j, front_in, cloud_in, arrival, pf, pt, pc, npts, weights, G, C
             times = step(norm_front[s], norm_cloud[s], a, pf[j, p], pt[j, p], pc[j, p])
             f1 = times[1]
             c1 = times[4]
-            b = state_bound(j + 1, f1, c1, arrival, weights, G, CM, SM, threshold, hot)
+            b = state_bound(j + 1, f1, c1, arrival, tables, threshold, hot)
             if b >= threshold:
                 pruned_bound = min(pruned_bound, b)
                 continue
@@ -240,19 +302,19 @@ def expand_stage(j, front_in, cloud_in, arrival, pf, pt, pc, npts, weights, G, C
         for r in range(alive):
             idx = survivors[r]
             out_bound[r] = state_bound(j + 1, child_front[idx], child_cloud[idx], arrival,
-                                       weights, G, CM, SM, np.inf, no_hot)
+                                       tables, np.inf, no_hot)
     return (child_front[survivors], child_cloud[survivors], child_parent[:count][survivors],
             child_point[:count][survivors], out_bound, pruned_bound)
 
 
 @njit
-def frontier_bound(j, front_free, cloud_free, arrival, weights, G, CM, SM):
+def frontier_bound(j, front_free, cloud_free, arrival, tables):
     """The least full bound over the states before event ``j`` (inf when there are none)."""
     no_hot = np.zeros(1, dtype=np.int64)
     best = np.inf
     for s in range(front_free.shape[0]):
-        best = min(best, state_bound(j, front_free[s], cloud_free[s], arrival, weights, G, CM,
-                                     SM, np.inf, no_hot))
+        best = min(best, state_bound(j, front_free[s], cloud_free[s], arrival, tables, np.inf,
+                                     no_hot))
     return best
 
 

@@ -48,7 +48,7 @@ def check_supported(inst: ddp.Instance) -> None:
 
 
 def solve_dp(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, beam_width: int = 64,
-             weights: int = 33, max_states: int = 20_000_000, local_search_passes: int = 4,
+             weights: int = 129, max_states: int = 20_000_000, local_search_passes: int = 4,
              started: float | None = None) -> Result:
     """Exact optimum by bounded dynamic programming (see the module docstring).
 
@@ -85,6 +85,7 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, beam_wi
         bound = max(bound, group_bound)
         stats["states"] += group_stats["states"]
         stats["groups"] += 1
+        stats["incumbent"] = max(stats.get("incumbent", 0.0), group_stats.get("incumbent", 0.0))
         if not group_stats["complete"]:
             stats["complete"] = False
             notes.append(group_stats["reason"])
@@ -104,8 +105,11 @@ class _Group:
         self.trans = inst.trans[events]
         self.cloud = inst.cloud[events]
         self.weights = np.linspace(0.0, 1.0, max(2, int(weights)))
-        self.G, self.CM, self.SM = kern.bound_tables(self.arrival, self.pf, self.pt, self.pc,
-                                                     self.npts, self.weights)
+        _, CM, _ = kern.bound_tables(self.arrival, self.pf, self.pt, self.pc, self.npts,
+                                     self.weights)
+        V = kern.path_tables(self.pf, self.pt, self.pc, self.npts, self.weights)
+        SM = kern.later_start_tables(self.arrival, CM, V, self.weights)
+        self.tables = (self.weights, V, CM, SM)
         self.n = len(events)
 
     # -- incumbents --------------------------------------------------------------------------
@@ -144,8 +148,7 @@ class _Group:
         peak = 1
         for j in range(self.n):
             out = kern.expand_stage(j, front, cloud, self.arrival, self.pf, self.pt, self.pc,
-                                    self.npts, self.weights, self.G, self.CM, self.SM,
-                                    threshold, beam_width > 0, hot)
+                                    self.npts, self.tables, threshold, beam_width > 0, hot)
             front, cloud, parent, point, state_bounds, pruned_here = out
             pruned = min(pruned, pruned_here)
             if beam_width > 0 and len(front) > beam_width:
@@ -161,8 +164,7 @@ class _Group:
             if beam_width > 0 and over_time:
                 return None, np.inf, pruned, {"states": stored, "complete": False}
             if beam_width == 0 and (over_time or stored > max_states) and j < self.n - 1:
-                live = kern.frontier_bound(j + 1, front, cloud, self.arrival, self.weights,
-                                           self.G, self.CM, self.SM)
+                live = kern.frontier_bound(j + 1, front, cloud, self.arrival, self.tables)
                 reason = (f"time limit at event {j + 1} of {self.n}" if over_time else
                           f"state budget ({max_states}) at event {j + 1} of {self.n}")
                 stats = {"states": stored, "peak": peak, "complete": False, "reason": reason}
