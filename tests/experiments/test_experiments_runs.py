@@ -3,6 +3,8 @@ reproducibility, resume after an interruption, a process pool and a Dask cluster
 
 import json
 
+import pytest
+
 from ddp.cli import main
 from experiments import Options, run_experiment
 from experiments.gap import is_consistent
@@ -133,3 +135,46 @@ def test_gap_plots_show_the_distribution_and_the_worst_instance(tmp_path):
     result = run_experiment("gap", _options(tmp_path, plots=True))
     names = sorted(p.name for p in result.plots)
     assert names == ["gantt_example.png", "gantt_worst_gap.png", "ratio_distribution.png"]
+
+
+def test_an_interrupted_pool_run_resumes_to_the_uninterrupted_table(tmp_path, monkeypatch):
+    """Ctrl-C after two units have been written (two worker processes): --resume completes it."""
+    from experiments.store import RecordStore
+
+    full = run_experiment("table2", _options(tmp_path / "full"))
+    append = RecordStore.append
+    calls = []
+
+    def append_then_interrupt(self, records):
+        append(self, records)
+        calls.append(len(records))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(RecordStore, "append", append_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        run_experiment("table2", _options(tmp_path / "cut", jobs=2))
+    monkeypatch.setattr(RecordStore, "append", append)
+    resumed = run_experiment("table2", _options(tmp_path / "cut", resume=True))
+    assert resumed.meta["records_reused"] == sum(calls) > 0
+    assert resumed.rows == full.rows
+
+
+def test_stopped_searches_are_reproducible_with_deterministic_limits():
+    """dp stopped by its state budget and CP-SAT stopped by deterministic time: same answers."""
+    from experiments.specs import Row
+    from experiments.work import instance_record
+
+    cases = [
+        (Row("gap", NETWORK, "paper", 40, "0-720"), {"method": "dp", "time_limit": 600.0,
+                                                      "max_states": 300}),
+        (Row("gap", NETWORK, "paper", 16, "0-720", devices=3),
+         {"method": "cpsat", "time_limit": 600.0, "deterministic": True,
+          "deterministic_time": 0.05, "workers": 1}),
+    ]
+    for row, solver in cases:
+        first, second = (instance_record(row, 3, solver)["opt"] for _ in range(2))
+        assert first["status"] == "feasible"
+        first.pop("runtime_s"), second.pop("runtime_s")
+        assert first == second
+        assert first["lower_bound"] <= first["objective"]
