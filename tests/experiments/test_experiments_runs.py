@@ -25,12 +25,8 @@ def _options(tmp_path, **changes):
 
 
 def test_table1_quick_reproduces_the_papers_pattern(tmp_path, capsys):
-    """vs AF below -50%; vs AC and NS between -5% and -30% at 0 ms; 0% (within 0.5) at 720 ms.
-
-    At 720 ms the typical instance (the median) has DDP = AC = NS; the mean against AC is about
-    -1.7% because the paper scenario's rare cloud-load spikes (theta = 6, in ~1 of 5 instances)
-    make DDP run a clip on the device, which AC cannot: NS's mean is still within 0.5%.
-    """
+    """vs AF below -50%; vs AC and NS between -5% and -30% at 0 ms; 0% (within 0.5) at 720 ms,
+    on average and on the typical (median) instance."""
     status = main(["experiment", "table1", "--quick", "--json", "--network", NETWORK,
                    "--jobs", "1", "--results", str(tmp_path)])
     assert status == 0
@@ -47,9 +43,8 @@ def test_table1_quick_reproduces_the_papers_pattern(tmp_path, capsys):
         assert by[(interval, "fb")]["reduction_pct"] < -50
     for baseline in ("ac", "ns"):
         assert -30 < by[("0", baseline)]["reduction_pct"] < -5
+        assert abs(by[("720", baseline)]["reduction_pct"]) <= 0.5
         assert abs(by[("720", baseline)]["median_reduction_pct"]) <= 0.5
-    assert abs(by[("720", "ns")]["reduction_pct"]) <= 0.5
-    assert -5 < by[("720", "ac")]["reduction_pct"] <= 0
     assert by[("0", "af")]["paper_pct"] == -82.65
     saved = json.loads((tmp_path / "table1-quick" / "table1.json").read_text())
     assert saved["quick"] and saved["versions"]["ddp"] and saved["base_seed"] == 0
