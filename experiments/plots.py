@@ -169,9 +169,9 @@ def interval_sweep(network: str, scenario: str, count: int = SWEEP_COUNT, base_s
 
 def reduction_by_row(rows: Sequence[dict[str, Any]], ax=None):
     """Bars of DDP's reduction against each baseline, one group per row, paper figures as dots."""
-    ax = _axes(ax, 9.0, 4.0)
     groups = list(dict.fromkeys(
         (r["network"], r["scenario"], tuple(r["setting"].items())) for r in rows))
+    ax = _axes(ax, max(6.0, 1.1 * len(groups)), 4.5)
     baselines = list(dict.fromkeys(r["baseline"] for r in rows))
     width = 0.8 / max(1, len(baselines))
     for b_index, baseline in enumerate(baselines):
@@ -186,10 +186,11 @@ def reduction_by_row(rows: Sequence[dict[str, Any]], ax=None):
         ax.bar(xs, [np.nan if v is None else v for v in values], width,
                label=f"vs {baseline.upper()}", color=f"C{b_index}")
         ax.plot(xs, papers, "k_", markersize=8)
-    labels = [f"{g[0]}\n" + " ".join(f"{k}={v}" for k, v in g[2] if k in ("n", "interval",
-                                                                          "devices"))
-              for g in groups]
-    ax.set_xticks(range(len(groups)), labels, fontsize=6)
+    # Label each group by what differs between groups, one item a line.
+    varying = [k for k in ("n", "interval", "devices")
+               if len({dict(g[2])[k] for g in groups}) > 1]
+    labels = ["\n".join([g[0]] + [f"{k}={dict(g[2])[k]}" for k in varying]) for g in groups]
+    ax.set_xticks(range(len(groups)), labels, fontsize=7)
     ax.axhline(0.0, color="grey", linewidth=0.6)
     ax.set_ylabel("latency reduction of DDP (%)")
     ax.set_title("DDP's reduction per row (black marks: the paper)")
