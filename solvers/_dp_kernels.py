@@ -7,12 +7,15 @@ is ``(F, C)``: when the device and the cloud unit are free. Every finish time is
 ``ddp.recurrence.step``, so a complete path's ``C`` is bit for bit the makespan ``ddp.evaluate``
 gives for the same choices.
 
-The lower bound (``state_bound``) prices the remaining work with a weight ``w``: the makespan is
-at least the cloud bound ``A = C + sum of the remaining cloud times`` and at least each front path
-``B(q, r) = max(F, a_q) + front times of q..r + T_r + cloud times of r..n-1``; so it is at least
-``w A + (1 - w) B`` for every ``w`` in [0, 1], and the choice of each remaining event enters this
-sum separately, so its minimum over all choice vectors is a sum of per-event minima. The tables
-``G``, ``CM`` and ``SM`` hold those sums per weight; a state's bound is then ``O(W)``.
+The lower bound (``state_bound``) is Lagrangian. From a state ``(F, C)`` before event ``j`` the
+makespan is at least the cloud bound ``A = C + remaining cloud times`` and at least every front
+path ``B_r = max(F, a_j) + front times of j..r + T_r + cloud times of r..n-1``; so it is at least
+any convex combination ``w A + sum_r mu_r B_r`` (``w + sum mu = 1``). For fixed weights each
+remaining event's choice enters the sum alone, so the minimum over all choice vectors is a sum
+of per-event minima. ``path_tables`` finds, for each stage and each ``w`` on a grid, the best
+``mu`` (on the same grid) by a backward DP; without the grid the best such bound would be the
+LP relaxation of the remaining events (zero arrivals). ``later_start_tables`` adds paths that
+start at a later arrival.
 """
 
 from __future__ import annotations
@@ -74,43 +77,16 @@ def dominant_points(front, trans, cloud):
 
 
 @njit
-def bound_tables(arrival, pf, pt, pc, npts, weights):
-    """Per-weight tables of the Lagrangian bound (see the module docstring).
-
-    ``CM[q]``: sum over events ``s >= q`` of their least cloud time. ``G[w, q]``: least priced work
-    of events ``q..n-1`` on the best front path starting at ``q`` (max over its last event ``r``).
-    ``SM[w, q]``: ``max over q' >= q`` of ``(1 - w) a_q' - w CM[q'] + G[w, q']``, the front paths
-    that start at a later arrival.
-    """
-    n = arrival.shape[0]
-    nw = weights.shape[0]
-    cmin = np.empty(n)
-    for s in range(n):
+def least_cloud_suffix(pc, npts):
+    """``CM[q]``: the sum over events ``s >= q`` of their least cloud time (``CM[n] = 0``)."""
+    n = pc.shape[0]
+    CM = np.zeros(n + 1)
+    for s in range(n - 1, -1, -1):
         best = np.inf
         for p in range(npts[s]):
             best = min(best, pc[s, p])
-        cmin[s] = best
-    CM = np.zeros(n + 1)
-    for s in range(n - 1, -1, -1):
-        CM[s] = CM[s + 1] + cmin[s]
-    G = np.zeros((nw, n + 1))
-    SM = np.full((nw, n + 1), NEG_INF)
-    for wi in range(nw):
-        w = weights[wi]
-        for q in range(n - 1, -1, -1):
-            g = np.inf
-            h = np.inf
-            for p in range(npts[q]):
-                g = min(g, w * pc[q, p] + (1.0 - w) * pf[q, p])
-                h = min(h, pc[q, p] + (1.0 - w) * (pf[q, p] + pt[q, p]))
-            ends_here = h + CM[q + 1]
-            if q == n - 1:
-                G[wi, q] = ends_here
-            else:
-                G[wi, q] = max(ends_here, g + G[wi, q + 1])
-            later = (1.0 - w) * arrival[q] - w * CM[q] + G[wi, q]
-            SM[wi, q] = max(later, SM[wi, q + 1])
-    return G, CM, SM
+        CM[s] = CM[s + 1] + best
+    return CM
 
 
 @njit

@@ -13,7 +13,10 @@ How a group is solved (kernels in ``_dp_kernels``):
    least bound per stage), each polished by single-event local search; the best is kept.
 3. The exact DP runs stage by stage. States are normalised (an idle device or unit takes the
    arrival or the least ready time, which changes no outcome), reduced to their Pareto set, and
-   a child is dropped when its Lagrangian lower bound reaches ``incumbent * (1 - 1e-9)``.
+   a child is dropped when its lower bound reaches ``incumbent * (1 - 1e-9)``: a Lagrangian
+   bound over the cloud and every front path, priced on a grid of 129 levels (``weights``);
+   as the grid refines it tends to the LP relaxation of the remaining events (measured at the
+   root, n = 100: 11303.3 against the LP's 11304.9 and the optimum 11306.4).
 4. The lower bound is the least of the bounds of every dropped child and the best complete
    state; if the time or state budget runs out first, the least bound of the live states joins
    it. All bounds are then lowered by a relative 1e-11 to cover floating-point rounding.
@@ -35,6 +38,7 @@ PRUNE_RTOL = 1e-9  # a child within this of the incumbent cannot be worth keepin
 BOUND_SAFETY = 1e-11  # relative margin for rounding in the bound's sums
 STEPS_PER_SECOND = 5e7  # recurrence steps of the local search per second (measured ~1e8)
 HEURISTIC_SHARE = 0.3  # at most this share of the time limit goes to incumbents
+MAX_CHILDREN = 12_000_000  # children of one stage held at once (about 40 bytes each)
 
 
 def check_supported(inst: ddp.Instance) -> None:
@@ -105,8 +109,7 @@ class _Group:
         self.trans = inst.trans[events]
         self.cloud = inst.cloud[events]
         self.weights = np.linspace(0.0, 1.0, max(2, int(weights)))
-        _, CM, _ = kern.bound_tables(self.arrival, self.pf, self.pt, self.pc, self.npts,
-                                     self.weights)
+        CM = kern.least_cloud_suffix(self.pc, self.npts)
         V = kern.path_tables(self.pf, self.pt, self.pc, self.npts, self.weights)
         SM = kern.later_start_tables(self.arrival, CM, V, self.weights)
         self.tables = (self.weights, V, CM, SM)
@@ -147,6 +150,12 @@ class _Group:
         stored = 0
         peak = 1
         for j in range(self.n):
+            if beam_width == 0 and len(front) * self.pf.shape[1] > MAX_CHILDREN:
+                live = kern.frontier_bound(j, front, cloud, self.arrival, self.tables)
+                reason = (f"stage {j} of {self.n} too wide ({len(front)} states; memory "
+                          f"guard)")
+                stats = {"states": stored, "peak": peak, "complete": False, "reason": reason}
+                return None, np.inf, min(pruned, live), stats
             out = kern.expand_stage(j, front, cloud, self.arrival, self.pf, self.pt, self.pc,
                                     self.npts, self.tables, threshold, beam_width > 0, hot)
             front, cloud, parent, point, state_bounds, pruned_here = out
