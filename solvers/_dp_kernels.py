@@ -194,27 +194,84 @@ def state_bound(j, front_free, cloud_free, arrival, tables, threshold, hot):
 
 
 @njit
-def _pareto(front_free, cloud_free, order, keep_index):
-    """Indices (into the input) of the states no other state dominates, by increasing F.
+def _pareto_groups(front_free, cloud_free, order, count, keep_index):
+    """Pareto sweep over ``order[:count]`` (indices by non-decreasing F, ties in any order).
 
-    ``order`` sorts by ``(F, C)``; a state survives when its C is strictly below every C of a
-    state with smaller or equal F seen before it.
+    Within a run of equal F only the least C can survive; it survives when its C is strictly
+    below every C of the smaller F seen before. Writes the survivors to ``keep_index`` (by
+    increasing F) and returns how many.
     """
-    count = 0
+    kept = 0
     best_cloud = np.inf
-    for idx in order:
-        if cloud_free[idx] < best_cloud:
-            best_cloud = cloud_free[idx]
-            keep_index[count] = idx
-            count += 1
-    return count
+    r = 0
+    while r < count:
+        group_front = front_free[order[r]]
+        least = order[r]
+        r += 1
+        while r < count and front_free[order[r]] == group_front:
+            if cloud_free[order[r]] < cloud_free[least]:
+                least = order[r]
+            r += 1
+        if cloud_free[least] < best_cloud:
+            best_cloud = cloud_free[least]
+            keep_index[kept] = least
+            kept += 1
+    return kept
 
 
 @njit
-def _sort_order(front_free, cloud_free):
-    by_cloud = np.argsort(cloud_free, kind="mergesort")
-    by_front = np.argsort(front_free[by_cloud], kind="mergesort")
-    return by_cloud[by_front]
+def _merge_by_front(child_front, kept, width, order):
+    """Order of the children by non-decreasing F, merging the ``width`` runs already sorted.
+
+    Child ``r * width + p`` is point ``p`` of the ``r``-th parent; parents come by increasing
+    F, so each point's run is sorted. A binary heap over the run heads merges them in
+    ``O(N log width)``, cheaper than sorting ``N = kept * width`` children.
+    """
+    heap = np.empty(width, dtype=np.int64)  # points; key: front of their current child
+    head = np.zeros(width, dtype=np.int64)  # next parent rank per point
+    size = 0
+    for p in range(width):
+        if kept > 0:
+            heap[size] = p
+            size += 1
+            child = size - 1  # sift up
+            while child > 0:
+                up = (child - 1) // 2
+                if child_front[heap[up]] <= child_front[heap[child]]:
+                    break
+                heap[up], heap[child] = heap[child], heap[up]
+                child = up
+    out = 0
+    while size > 0:
+        p = heap[0]
+        order[out] = head[p] * width + p
+        out += 1
+        head[p] += 1
+        if head[p] < kept:
+            key_index = head[p] * width + p
+        else:
+            size -= 1
+            heap[0] = heap[size]
+            key_index = -1
+        if key_index >= 0:
+            heap[0] = p
+        # sift down the root; keys are the fronts of each point's current head child
+        node = 0
+        while True:
+            left = 2 * node + 1
+            if left >= size:
+                break
+            smallest = left
+            right = left + 1
+            if right < size and (child_front[head[heap[right]] * width + heap[right]] <
+                                 child_front[head[heap[left]] * width + heap[left]]):
+                smallest = right
+            if (child_front[head[heap[node]] * width + heap[node]] <=
+                    child_front[head[heap[smallest]] * width + heap[smallest]]):
+                break
+            heap[node], heap[smallest] = heap[smallest], heap[node]
+            node = smallest
+    return out
 
 
 @njit
@@ -222,13 +279,15 @@ def expand_stage(j, front_in, cloud_in, arrival, pf, pt, pc, npts, tables, thres
                  full_bound, hot):
     """All children of the states before event ``j`` that can still beat ``threshold``.
 
-    Input states are first normalised for event ``j`` (``F := max(F, a_j)``; a ``C`` below every
-    ready time of the event is raised to the least ready time, which changes no outcome) so that
-    equivalent states merge. Children whose bound reaches ``threshold`` are dropped and their least
-    bound is returned as ``pruned_bound``; the survivors are reduced to their Pareto set.
+    ``front_in`` must be non-decreasing (every stage returns its states that way). Input states
+    are first normalised for event ``j`` (``F := max(F, a_j)``; a ``C`` below every ready time
+    of the event is raised to the least ready time, which changes no outcome) so that
+    equivalent states merge; normalising keeps the order of F. The children are reduced to
+    their Pareto set, then those whose bound reaches ``threshold`` are dropped, their least
+    bound returned as ``pruned_bound`` (it also bounds the children they dominate).
 
-    Returns ``(front, cloud, parent, point, bound, pruned_bound)`` of the survivors, sorted by F;
-    ``bound`` is the full state bound when ``full_bound`` (else zeros).
+    Returns ``(front, cloud, parent, point, bound, pruned_bound)`` of the survivors, by
+    increasing F; ``bound`` is the full state bound when ``full_bound`` (else zeros).
     """
     size = front_in.shape[0]
     a = arrival[j]
@@ -242,45 +301,48 @@ def expand_stage(j, front_in, cloud_in, arrival, pf, pt, pc, npts, tables, thres
         norm_front[s] = x
         norm_cloud[s] = max(cloud_in[s], least_ready)
     keep = np.empty(size, dtype=np.int64)
-    kept = _pareto(norm_front, norm_cloud, _sort_order(norm_front, norm_cloud), keep)
+    kept = _pareto_groups(norm_front, norm_cloud, np.arange(size), size, keep)
 
     width = npts[j]
     total = kept * width
     child_front = np.empty(total)
     child_cloud = np.empty(total)
-    child_parent = np.empty(total, dtype=np.int64)
-    child_point = np.empty(total, dtype=np.int64)
-    pruned_bound = np.inf
-    count = 0
     for r in range(kept):
         s = keep[r]
         for p in range(width):
             times = step(norm_front[s], norm_cloud[s], a, pf[j, p], pt[j, p], pc[j, p])
-            f1 = times[1]
-            c1 = times[4]
-            b = state_bound(j + 1, f1, c1, arrival, tables, threshold, hot)
-            if b >= threshold:
-                pruned_bound = min(pruned_bound, b)
-                continue
-            child_front[count] = f1
-            child_cloud[count] = c1
-            child_parent[count] = s
-            child_point[count] = p
-            count += 1
-    child_front = child_front[:count]
-    child_cloud = child_cloud[:count]
-    survivors = np.empty(count, dtype=np.int64)
-    alive = _pareto(child_front, child_cloud, _sort_order(child_front, child_cloud), survivors)
-    survivors = survivors[:alive]
+            child_front[r * width + p] = times[1]
+            child_cloud[r * width + p] = times[4]
+    order = np.empty(total, dtype=np.int64)
+    _merge_by_front(child_front, kept, width, order)
+    # Pareto first (most children are dominated), bounds only for the survivors.
+    front_set = np.empty(total, dtype=np.int64)
+    alive = _pareto_groups(child_front, child_cloud, order, total, front_set)
+    pruned_bound = np.inf
+    survivors = np.empty(alive, dtype=np.int64)
     out_bound = np.zeros(alive)
-    if full_bound:
-        no_hot = np.zeros(1, dtype=np.int64)
-        for r in range(alive):
-            idx = survivors[r]
-            out_bound[r] = state_bound(j + 1, child_front[idx], child_cloud[idx], arrival,
-                                       tables, np.inf, no_hot)
-    return (child_front[survivors], child_cloud[survivors], child_parent[:count][survivors],
-            child_point[:count][survivors], out_bound, pruned_bound)
+    no_hot = np.zeros(1, dtype=np.int64)
+    count = 0
+    for r in range(alive):
+        idx = front_set[r]
+        b = state_bound(j + 1, child_front[idx], child_cloud[idx], arrival, tables, threshold,
+                        hot)
+        if b >= threshold:
+            pruned_bound = min(pruned_bound, b)
+            continue
+        if full_bound:
+            out_bound[count] = state_bound(j + 1, child_front[idx], child_cloud[idx], arrival,
+                                           tables, np.inf, no_hot)
+        survivors[count] = idx
+        count += 1
+    survivors = survivors[:count]
+    parent = np.empty(count, dtype=np.int64)
+    point = np.empty(count, dtype=np.int64)
+    for r in range(count):
+        parent[r] = keep[survivors[r] // width]
+        point[r] = survivors[r] % width
+    return (child_front[survivors], child_cloud[survivors], parent, point, out_bound[:count],
+            pruned_bound)
 
 
 @njit
