@@ -1,0 +1,69 @@
+"""The dp kernels against plain references: bound tables, root bound, dominated points."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import SINGLE, instances
+
+from solvers import _dp_kernels as kern
+from solvers import solve
+from solvers.dp import _Group
+
+SMALL = {**SINGLE, "max_n": 6, "max_k": 3}
+
+
+@settings(max_examples=60)
+@given(inst=instances(**SMALL, kind="float"), levels=st.integers(2, 20))
+def test_path_tables_equal_the_plain_minimum(inst, levels):
+    """The envelope walk gives the plain minimum over points, to rounding."""
+    pf, pt, pc, _, npts = kern.dominant_points(inst.front, inst.trans, inst.cloud)
+    weights = np.linspace(0.0, 1.0, levels)
+    fast = kern.path_tables(pf, pt, pc, npts, weights)
+    plain = kern.path_tables_naive(pf, pt, pc, npts, weights)
+    assert np.array_equal(np.isfinite(fast), np.isfinite(plain))
+    finite = np.isfinite(plain)
+    assert np.allclose(fast[finite], plain[finite], rtol=1e-12, atol=1e-12)
+
+
+@settings(max_examples=60)
+@given(inst=instances(**SMALL, kind="float"))
+def test_root_bound_is_below_the_optimum(inst):
+    """The bound of the empty state never exceeds the enumerated optimum."""
+    group = _Group(inst, np.arange(inst.n), 17)
+    root = kern.state_bound(0, 0.0, 0.0, group.arrival, group.tables, np.inf,
+                            np.zeros(1, dtype=np.int64))
+    opt = solve(inst, "brute").objective
+    assert root <= opt * (1 + 1e-12) + 1e-12
+
+
+@settings(max_examples=60)
+@given(inst=instances(**SMALL, kind="int"))
+def test_dominant_points_keep_an_optimum(inst):
+    """Enumerating only the kept points finds the same optimum as enumerating all."""
+    pf, pt, pc, pidx, npts = kern.dominant_points(inst.front, inst.trans, inst.cloud)
+    assert np.all(npts >= 1)
+    keep = np.zeros_like(inst.front, dtype=bool)
+    for j in range(inst.n):
+        keep[j, pidx[j, :npts[j]]] = True
+    # make dropped points useless (huge times) and enumerate again
+    big = 1e9
+    pruned = inst.replace(front=np.where(keep, inst.front, big),
+                          trans=np.where(keep, inst.trans, big),
+                          cloud=np.where(keep, inst.cloud, big))
+    assert solve(pruned, "brute").objective == solve(inst, "brute").objective
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_local_search_never_worsens(make_random, seed):
+    """Local search from DDP's rule: a makespan no larger than the start."""
+    inst = make_random(60, seed)
+    group = _Group(inst, np.arange(inst.n), 17)
+    start = np.zeros(inst.n, dtype=np.int64)
+    greedy = kern.complete_greedy(0, 0.0, 0.0, group.arrival, group.pf, group.pt, group.pc,
+                                  group.npts, start)
+    polished = kern.local_search(group.arrival, group.pf, group.pt, group.pc, group.npts,
+                                 start.copy(), 3, 10**9)
+    assert polished <= greedy
