@@ -38,6 +38,7 @@ PRUNE_RTOL = 1e-9  # a child within this of the incumbent cannot be worth keepin
 BOUND_SAFETY = 1e-11  # relative margin for rounding in the bound's sums
 STEPS_PER_SECOND = 5e7  # recurrence steps of the local search per second (measured ~1e8)
 HEURISTIC_SHARE = 0.3  # at most this share of the time limit goes to incumbents
+STORE_BUDGET = 10_000_000  # paths kept for rebuilding (6 bytes per state); beyond, 2nd pass
 MAX_CHILDREN = 12_000_000  # children of one stage held at once (about 40 bytes each)
 
 
@@ -52,7 +53,7 @@ def check_supported(inst: ddp.Instance) -> None:
 
 
 def solve_dp(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, beam_width: int = 64,
-             weights: int = 129, max_states: int = 20_000_000, local_search_passes: int = 4,
+             weights: int = 129, max_states: int = 5_000_000, local_search_passes: int = 4,
              started: float | None = None) -> Result:
     """Exact optimum by bounded dynamic programming (see the module docstring).
 
@@ -68,7 +69,9 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, beam_wi
     weights : int
         Number of prices ``w`` in [0, 1] of the Lagrangian bound.
     max_states : int
-        Budget of stored states (memory: about 12 bytes each); over it, stop like a time limit.
+        Most live states in one stage (memory: about 40 bytes per state and point); over it,
+        stop like a time limit. The proof pass keeps only the live stage; the states of every
+        stage are stored only to rebuild a schedule better than the incumbent.
     local_search_passes : int
         Passes of single-event local search on each incumbent.
     """
@@ -82,8 +85,9 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, beam_wi
     notes = []
     for events, _, _ in components(inst):
         group = _Group(inst, events, weights)
+        group.time_limit = float(time_limit)
         group_choices, group_bound, group_stats = group.solve(
-            hint_choices[events], deadline, beam_width, max_states - stats["states"],
+            hint_choices[events], deadline, beam_width, max_states,
             local_search_passes)
         choices[events] = group_choices
         bound = max(bound, group_bound)
@@ -140,22 +144,52 @@ class _Group:
         return cols, value
 
     # -- the stage loop, shared by the beam and the exact search ---------------------------
-    def run_stages(self, threshold: float, deadline: float, beam_width: int, max_states: int):
-        """Stage loop. Returns (best_cols or None, best_value, lower_bound, stats)."""
+    def probe(self, j: int, front: np.ndarray, cloud: np.ndarray):
+        """DDP's rule from the states of least C, least F and the middle, before event ``j``.
+
+        Returns ``(makespan, state, columns of events j..n-1)`` of the best of the three.
+        """
+        best = (np.inf, -1, None)
+        for s in sorted({0, len(front) - 1, len(front) // 2}):
+            suffix = np.zeros(self.n, dtype=np.int64)
+            value = kern.complete_greedy(j, front[s], cloud[s], self.arrival, self.pf, self.pt,
+                                         self.pc, self.npts, suffix)
+            if value < best[0]:
+                best = (value, s, suffix)
+        return best
+
+    @staticmethod
+    def rebuild(parents, points, j: int, index: int, cols: np.ndarray) -> None:
+        """Write the columns of events ``0..j`` on the stored path to state ``index``."""
+        for e in range(j, -1, -1):
+            cols[e] = points[e][index]
+            index = parents[e][index]
+
+    def run_stages(self, threshold: float, deadline: float, beam_width: int,
+                   max_states: int, store: bool = True):
+        """The stage loop of the beam (``beam_width > 0``) or of the exact search.
+
+        Returns ``(cols, value, lower_bound, stats)``: the best complete state's makespan
+        ``value`` (inf when every path was pruned) and, when ``store``, its columns (else None).
+        """
         front = np.zeros(1)
         cloud = np.zeros(1)
         parents, points = [], []
         pruned = np.inf
         hot = np.zeros(1, dtype=np.int64)
-        stored = 0
+        visited = 0
         peak = 1
+
+        def stop(j: int, reason: str):
+            live = kern.frontier_bound(j, front, cloud, self.arrival, self.tables)
+            stats = {"states": visited, "peak": peak, "complete": False, "reason": reason}
+            return None, np.inf, min(pruned, live), stats
+
         for j in range(self.n):
-            if beam_width == 0 and len(front) * self.pf.shape[1] > MAX_CHILDREN:
-                live = kern.frontier_bound(j, front, cloud, self.arrival, self.tables)
-                reason = (f"stage {j} of {self.n} too wide ({len(front)} states; memory "
-                          f"guard)")
-                stats = {"states": stored, "peak": peak, "complete": False, "reason": reason}
-                return None, np.inf, min(pruned, live), stats
+            if beam_width == 0 and (len(front) > max_states or
+                                    len(front) * self.pf.shape[1] > MAX_CHILDREN):
+                return stop(j, f"{len(front)} states at event {j} of {self.n} (memory guard, "
+                               f"max_states={max_states})")
             out = kern.expand_stage(j, front, cloud, self.arrival, self.pf, self.pt, self.pc,
                                     self.npts, self.tables, threshold, beam_width > 0, hot)
             front, cloud, parent, point, state_bounds, pruned_here = out
@@ -163,31 +197,41 @@ class _Group:
             if beam_width > 0 and len(front) > beam_width:
                 keep = np.sort(np.argsort(state_bounds, kind="stable")[:beam_width])
                 front, cloud, parent, point = front[keep], cloud[keep], parent[keep], point[keep]
-            parents.append(parent.astype(np.int32))
-            points.append(point.astype(np.int16))
-            stored += len(front)
+            if store and visited + len(front) > STORE_BUDGET and beam_width == 0:
+                store = False  # too many to keep: rebuild the schedule by a second pass
+                parents, points = [], []
+            if store:
+                parents.append(parent.astype(np.int32))
+                points.append(point.astype(np.int16))
+            visited += len(front)
             peak = max(peak, len(front))
             if len(front) == 0:
                 break
-            over_time = time.perf_counter() > deadline
-            if beam_width > 0 and over_time:
-                return None, np.inf, pruned, {"states": stored, "complete": False}
-            if beam_width == 0 and (over_time or stored > max_states) and j < self.n - 1:
-                live = kern.frontier_bound(j + 1, front, cloud, self.arrival, self.tables)
-                reason = (f"time limit at event {j + 1} of {self.n}" if over_time else
-                          f"state budget ({max_states}) at event {j + 1} of {self.n}")
-                stats = {"states": stored, "peak": peak, "complete": False, "reason": reason}
-                return None, np.inf, min(pruned, live), stats
-        stats = {"states": stored, "peak": peak, "complete": True, "reason": ""}
-        if len(front) == 0 or len(parents) < self.n:
+            if beam_width == 0 and j < self.n - 1 and j % self.probe_every == 0:
+                # Complete a few states greedily: a smaller makespan tightens the pruning at
+                # once (its schedule is rebuilt at the end, see ``solve``).
+                value, state, suffix = self.probe(j + 1, front, cloud)
+                if value < self.upper:
+                    self.upper = value
+                    threshold = value * (1 - PRUNE_RTOL)
+                    self.upper_cols = None
+                    if store:
+                        self.rebuild(parents, points, j, state, suffix)
+                        self.upper_cols = suffix
+            if time.perf_counter() > deadline and j < self.n - 1:
+                if beam_width > 0:
+                    return None, np.inf, pruned, {"states": visited, "complete": False}
+                return stop(j + 1, f"time limit at event {j + 1} of {self.n}")
+        stats = {"states": visited, "peak": peak, "complete": True, "reason": ""}
+        if len(front) == 0:
             return None, np.inf, pruned, stats
         best = int(np.argmin(cloud))
-        cols = np.zeros(self.n, dtype=np.int64)
-        index = best
-        for j in range(self.n - 1, -1, -1):
-            cols[j] = points[j][index]
-            index = parents[j][index]
         value = float(cloud[best])
+        if not store:
+            stats["rebuild"] = True
+            return None, value, min(pruned, value), stats
+        cols = np.zeros(self.n, dtype=np.int64)
+        self.rebuild(parents, points, self.n - 1, best, cols)
         return cols, value, min(pruned, value), stats
 
     def solve(self, hint_points, deadline, beam_width, max_states, passes):
@@ -212,10 +256,29 @@ class _Group:
                     beam_cols, passes, max(0.0, heuristic_deadline - time.perf_counter()))
                 if beam_value < best_value:
                     best_cols, best_value = beam_cols, beam_value
+        # The proof pass keeps only the live stage (memory); a better complete state, rare
+        # after the beam, is rebuilt by a second pass pruned at its value, which stores paths.
+        self.upper = best_value
+        self.upper_cols = None
+        self.probe_every = max(1, self.n // 1000)
         cols, value, lower, stats = self.run_stages(best_value * (1 - PRUNE_RTOL), deadline, 0,
-                                                    max_states)
-        if cols is not None and value < best_value:
-            best_cols, best_value = cols, value
+                                                    max_states, store=True)
+        if cols is not None and value <= self.upper:
+            if value < best_value:
+                best_cols, best_value = cols, value
+        elif self.upper_cols is not None and self.upper < best_value:
+            best_cols, best_value = self.upper_cols, self.upper
+        elif stats["complete"] and min(value, self.upper) < best_value:
+            value = min(value, self.upper)  # a probe's value is a real schedule's makespan
+            grace = max(deadline, time.perf_counter() + 0.1 * self.time_limit)
+            cols, found, _, again = self.run_stages(value * (1 + 1e-12) + 1e-300, grace, 0,
+                                                    max_states, store=True)
+            stats["states"] += again["states"]
+            if cols is not None and found < best_value:
+                best_cols, best_value = cols, found
+            else:
+                stats.update(complete=False, reason=f"optimum {value!r} proven but its "
+                                                    f"schedule not rebuilt in time")
         lower = min(lower, best_value) * (1 - BOUND_SAFETY)
         stats["incumbent"] = best_value
         return self.pidx[np.arange(self.n), best_cols], lower, stats
