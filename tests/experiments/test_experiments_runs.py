@@ -7,7 +7,7 @@ import pytest
 
 from ddp.cli import main
 from experiments import Options, run_experiment
-from experiments.gap import is_consistent
+from experiments.gap import is_consistent, ratios
 
 NETWORK = "resnet3d50"
 # Timings differ between runs; every other number must not.
@@ -87,6 +87,8 @@ def test_gap_quick_ratios_at_least_one_and_proven_bounds_meet_the_optimum(tmp_pa
     records = [json.loads(line) for line in
                (tmp_path / "gap-quick" / "records.jsonl").read_text().splitlines()]
     assert all(is_consistent(r) for r in records)
+    for policy in ("ddp", "ns", "ac"):
+        assert (ratios(records, policy) >= 1 - 1e-9).all()
     assert all(r["opt"]["objective"] <= r["makespans"]["ddp"] * (1 + 1e-9) for r in records)
     again = run_experiment("gap", _options(tmp_path / "again"))
     assert _numbers(again.rows) == _numbers(result.rows)
@@ -173,3 +175,18 @@ def test_stopped_searches_are_reproducible_with_deterministic_limits():
         first.pop("runtime_s"), second.pop("runtime_s")
         assert first == second
         assert first["lower_bound"] <= first["objective"]
+
+
+def test_plot_command_draws_a_policy_and_the_optimum(tmp_path, capsys):
+    """ddp plot FILE --policy P -o PNG for DDP and OPT; an unwritable output exits 2."""
+    import ddp
+    import instances
+
+    path = tmp_path / "inst.json"
+    ddp.save_instance(instances.generate(events=6, interval="0-720", devices=2, seed=4), path)
+    for policy in ("ddp", "opt"):
+        out = tmp_path / f"{policy}.png"
+        assert main(["plot", str(path), "--policy", policy, "-o", str(out)]) == 0
+        assert out.read_bytes()[:4] == b"\x89PNG"
+    assert main(["plot", str(path), "-o", str(tmp_path / "missing" / "x.png")]) == 2
+    assert "cannot write the figure" in capsys.readouterr().err
