@@ -90,22 +90,14 @@ def least_cloud_suffix(pc, npts):
 
 
 @njit
-def path_tables(pf, pt, pc, npts, weights):
-    """The LP-strength part of the bound: ``V[j, g]``, best priced work of events ``j..n-1``.
+def masked_path_tables(pf, pt, pc, npts, weights, on_front, on_cloud):
+    """``path_tables`` for the paths of one device and one cloud unit among other events.
 
-    With ``a = 1 - weights[g]`` the mass on front paths, a price vector is a non-increasing
-    sequence ``a = M_j >= M_{j+1} >= ... >= M_n = 0`` on the grid (``M_s``: mass of the paths
-    still on the front at event ``s``); event ``s`` then pays ``M_s`` per unit of front time,
-    ``M_s - M_{s+1}`` per unit of transfer time (paths that leave the front at ``s``) and
-    ``1 - M_{s+1}`` per unit of cloud time, at its cheapest point. Every such sequence gives a
-    valid bound (a convex combination of the cloud bound and of front paths ending anywhere);
-    the backward DP below keeps the best sequence per ``(j, a)``. ``V[n, g]`` is 0 for ``a = 0``
-    and -inf otherwise (every path ends by the last event).
-
-    For a fixed next level ``b`` an event's price is the lower envelope over its points of the
-    lines ``a (F + T) + C - b (C + T)`` in ``a``; the envelope is built once per ``(s, b)`` and
-    walked over the grid (``O(P + G)`` instead of ``O(P G)``). ``path_tables_naive`` is the plain
-    minimum, for the tests.
+    ``on_front[s]``: event ``s`` runs its front part on the path's device; ``on_cloud[s]``: its
+    cloud part on the path's unit. A path ends only at an event on both (``M`` may drop there);
+    an event on the device only pays ``M_s`` per unit of front time, one on the unit only
+    ``1 - M_s`` per unit of cloud time, any other event nothing. With every event on both this
+    is ``path_tables``.
     """
     n = pf.shape[0]
     nw = weights.shape[0]
@@ -117,6 +109,22 @@ def path_tables(pf, pt, pc, npts, weights):
     hull_c = np.empty(width)
     for s in range(n - 1, -1, -1):
         count = npts[s]
+        if not on_front[s] or not on_cloud[s]:
+            # No path ends here: the mass stays, the event pays its cheapest priced point.
+            for g in range(nw):
+                if V[s + 1, g] == NEG_INF:
+                    continue
+                a = 1.0 - weights[g]
+                cost = np.inf
+                for p in range(count):
+                    priced = 0.0
+                    if on_front[s]:
+                        priced += a * pf[s, p]
+                    if on_cloud[s]:
+                        priced += (1.0 - a) * pc[s, p]
+                    cost = min(cost, priced)
+                V[s, g] = V[s + 1, g] + cost
+            continue
         for p in range(count):
             slope[p] = pf[s, p] + pt[s, p]
         by_slope = np.argsort(-slope[:count])  # decreasing slope: the envelope's order in a
@@ -150,6 +158,28 @@ def path_tables(pf, pt, pc, npts, weights):
                 if value > V[s, g]:
                     V[s, g] = value
     return V
+
+
+@njit
+def path_tables(pf, pt, pc, npts, weights):
+    """The LP-strength part of the bound: ``V[j, g]``, best priced work of events ``j..n-1``.
+
+    With ``a = 1 - weights[g]`` the mass on front paths, a price vector is a non-increasing
+    sequence ``a = M_j >= M_{j+1} >= ... >= M_n = 0`` on the grid (``M_s``: mass of the paths
+    still on the front at event ``s``); event ``s`` then pays ``M_s`` per unit of front time,
+    ``M_s - M_{s+1}`` per unit of transfer time (paths that leave the front at ``s``) and
+    ``1 - M_{s+1}`` per unit of cloud time, at its cheapest point. Every such sequence gives a
+    valid bound (a convex combination of the cloud bound and of front paths ending anywhere);
+    the backward DP keeps the best sequence per ``(j, a)``. ``V[n, g]`` is 0 for ``a = 0`` and
+    -inf otherwise (every path ends by the last event).
+
+    For a fixed next level ``b`` an event's price is the lower envelope over its points of the
+    lines ``a (F + T) + C - b (C + T)`` in ``a``; the envelope is built once per ``(s, b)`` and
+    walked over the grid (``O(P + G)`` instead of ``O(P G)``). ``path_tables_naive`` is the plain
+    minimum, for the tests.
+    """
+    everywhere = np.ones(pf.shape[0], dtype=np.bool_)
+    return masked_path_tables(pf, pt, pc, npts, weights, everywhere, everywhere)
 
 
 @njit

@@ -128,6 +128,18 @@ def pair_bound(inst: ddp.Instance) -> float:
     return best * (1 - 1e-12)
 
 
+def with_own_bound(inst: ddp.Instance, bound: float, message: str) -> tuple[float, str]:
+    """``max(bound, bounds.cheap_bound(inst))``, saying so when ours is the larger."""
+    from .bounds import cheap_bound
+
+    ours = cheap_bound(inst)
+    if ours > bound:
+        note = (f"the solver's bound {bound:.9g} is below our path/machine bound "
+                f"{ours:.9g}, reported instead")
+        return ours, (message + "; " if message else "") + note
+    return bound, message
+
+
 def finish(inst: ddp.Instance, choices, lower_bound: float, method: str, started: float,
            message: str = "", stats: dict | None = None, error: bool = False) -> Result:
     """Build the Result: objective re-computed with ``ddp.evaluate``, status from the bound.

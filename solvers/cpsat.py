@@ -33,7 +33,8 @@ import numpy as np
 import ddp
 
 from . import _dp_kernels as kern
-from .common import SolverUnavailable, finish, kept_points, pair_bound, warm_start
+from .common import (SolverUnavailable, finish, kept_points, pair_bound, warm_start,
+                     with_own_bound)
 from .result import Result
 
 MAX_SCALED = 2.0 ** 50  # keep every scaled time far from int64 overflow in sums
@@ -133,4 +134,5 @@ def solve_cpsat(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, work
             choices = found
     raw_bound = float(solver.BestObjectiveBound())
     bound = raw_bound / scale if np.isfinite(raw_bound) else 0.0
-    return finish(inst, choices, max(bound, 0.0), "cpsat", started, message, stats)
+    bound, message = with_own_bound(inst, max(bound, 0.0), message)
+    return finish(inst, choices, bound, "cpsat", started, message, stats)

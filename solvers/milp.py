@@ -45,7 +45,7 @@ import ddp
 from . import _dp_kernels as kern
 from .bounds import own_bound
 from .common import (SolverUnavailable, finish, kept_points, pair_bound, quiet_stdout,
-                     warm_start)
+                     warm_start, with_own_bound)
 from .result import Result
 
 
@@ -289,6 +289,7 @@ def solve_highs(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *,
     if not np.isfinite(bound):
         bound = pair_bound(inst)
         message += "; HiGHS has no finite bound, reporting the combinatorial pair bound"
+    bound, message = with_own_bound(inst, bound, message)
     return finish(inst, choices, bound, "milp-highs", started, message,
                   {"highs_status": status_text, "solver_bound": bound,
                    "nodes": int(info.mip_node_count)})

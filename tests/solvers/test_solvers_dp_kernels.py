@@ -1,4 +1,4 @@
-"""The dp kernels against plain references: bound tables, root bound, dominated points."""
+"""The dp and bound kernels: bound tables, root and cheap bounds below the optimum, points."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import SINGLE, instances
+from strategies import SINGLE, any_instances, instances
 
 from solvers import _dp_kernels as kern
 from solvers import solve
+from solvers.bounds import machine_bound, path_bound
+from solvers.common import pair_bound
 from solvers.dp import _Group
 
 SMALL = {**SINGLE, "max_n": 6, "max_k": 3}
@@ -67,3 +69,12 @@ def test_local_search_never_worsens(make_random, seed):
     polished = kern.local_search(group.arrival, group.pf, group.pt, group.pc, group.npts,
                                  start.copy(), 3, 10**9)
     assert polished <= greedy
+
+
+@settings(max_examples=60)
+@given(inst=any_instances(max_n=6, max_k=3, kind="float"))
+def test_cheap_bounds_are_below_the_optimum(inst):
+    """pair, path and machine bounds never exceed the enumerated optimum, on every shape."""
+    opt = solve(inst, "brute").objective
+    for bound in (pair_bound(inst), path_bound(inst), machine_bound(inst)):
+        assert bound <= opt * (1 + 1e-12) + 1e-12
