@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-import time
+import threading
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any, Callable, Sequence
 
@@ -28,7 +28,10 @@ def default_jobs() -> int:
 
 
 class ProgressBar:
-    """A rich progress bar on stderr that appears only once a run has lasted a second."""
+    """A rich progress bar on stderr that appears once a run has lasted a second.
+
+    A timer starts it, so that it shows even while the first slow units are still running.
+    """
 
     DELAY_S = 1.0
 
@@ -36,33 +39,46 @@ class ProgressBar:
         self.total = total
         self.description = description
         self.enabled = enabled and sys.stderr.isatty()
-        self.started = time.monotonic()
         self.done = 0
         self._progress = None
         self._task = None
+        self._lock = threading.Lock()
+        self._timer = None
+        if self.enabled:
+            self._timer = threading.Timer(self.DELAY_S, self._start)
+            self._timer.daemon = True
+            self._timer.start()
 
-    def advance(self, count: int) -> None:
-        self.done += count
-        if not self.enabled:
-            return
-        if self._progress is None and time.monotonic() - self.started >= self.DELAY_S:
-            from rich.console import Console
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                                       TimeElapsedColumn, TimeRemainingColumn)
+    def _start(self) -> None:
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                   TimeElapsedColumn, TimeRemainingColumn)
 
+        with self._lock:
+            if self._progress is not None or self._timer is None:
+                return  # already started, or closed before the delay was over
             self._progress = Progress(TextColumn("{task.description}"), BarColumn(),
                                       MofNCompleteColumn(), TimeElapsedColumn(),
                                       TimeRemainingColumn(), console=Console(stderr=True),
                                       transient=True)
             self._progress.start()
-            self._task = self._progress.add_task(self.description, total=self.total)
-        if self._progress is not None:
-            self._progress.update(self._task, completed=self.done)
+            self._task = self._progress.add_task(self.description, total=self.total,
+                                                 completed=self.done)
+
+    def advance(self, count: int) -> None:
+        with self._lock:
+            self.done += count
+            if self._progress is not None:
+                self._progress.update(self._task, completed=self.done)
 
     def close(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-            self._progress = None
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self._progress is not None:
+                self._progress.stop()
+                self._progress = None
 
 
 def _run_here(units: Sequence[Unit], on_records: OnRecords, bar: ProgressBar) -> None:

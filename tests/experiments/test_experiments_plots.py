@@ -49,18 +49,26 @@ def test_reduction_and_ratio_plots_draw_into_a_given_axes():
 
 
 def test_progress_bar_appears_on_a_terminal_after_its_delay(monkeypatch):
-    """On a terminal the bar starts once the delay is over and stops on close."""
+    """On a terminal the bar starts once the delay is over (even before any result) and
+    stops on close; off a terminal or disabled it never starts."""
     import sys
+    import time
 
     from experiments.executor import ProgressBar
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    monkeypatch.setattr(ProgressBar, "DELAY_S", 0.0)
+    monkeypatch.setattr(ProgressBar, "DELAY_S", 0.01)
     bar = ProgressBar(total=4, description="test", enabled=True)
+    for _ in range(200):
+        if bar._progress is not None:
+            break
+        time.sleep(0.01)
+    assert bar._progress is not None
     bar.advance(2)
-    assert bar._progress is not None and bar.done == 2
+    assert bar.done == 2
     bar.close()
     assert bar._progress is None
     quiet = ProgressBar(total=4, description="test", enabled=False)
     quiet.advance(4)
+    time.sleep(0.05)
     assert quiet._progress is None
