@@ -35,6 +35,7 @@ import ddp
 from . import _dp_kernels as kern
 from .common import (SolverUnavailable, finish, kept_points, pair_bound, warm_start,
                      with_own_bound)
+from .improve import better_start
 from .result import Result
 
 MAX_SCALED = 2.0 ** 50  # keep every scaled time far from int64 overflow in sums
@@ -65,7 +66,7 @@ def solve_cpsat(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, work
         from ortools.sat.python import cp_model
     except ImportError as exc:
         raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from exc
-    start = warm_start(inst, hint)
+    start = better_start(inst, warm_start(inst, hint), time_limit)
     start_schedule = ddp.evaluate(inst, start)
     horizon = float(start_schedule.makespan)
     scale = scale_for(inst, horizon)

@@ -46,6 +46,7 @@ from . import _dp_kernels as kern
 from .bounds import own_bound
 from .common import (SolverUnavailable, finish, kept_points, pair_bound, quiet_stdout,
                      warm_start, with_own_bound)
+from .improve import better_start
 from .result import Result
 
 
@@ -170,7 +171,7 @@ def solve_cbc(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, thread
     """OPT with CBC (PuLP's bundled ``PULP_CBC_CMD``), relative gap 0, warm started."""
     started = time.perf_counter() if started is None else started
     pulp = _pulp()
-    start = warm_start(inst, hint)
+    start = better_start(inst, warm_start(inst, hint), time_limit)
     model = Model(inst, float(ddp.evaluate(inst, start).makespan))
     model.set_start(_start_point(start, model))
     remaining = max(1.0, float(time_limit) - (time.perf_counter() - started))
@@ -254,7 +255,7 @@ def solve_highs(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *,
         import highspy
     except ImportError as exc:
         raise SolverUnavailable("milp-highs needs highspy: pip install highspy") from exc
-    start = warm_start(inst, hint)
+    start = better_start(inst, warm_start(inst, hint), time_limit)
     model = Model(inst, float(ddp.evaluate(inst, start).makespan))
     model.set_start(_start_point(start, model))
     notes = []

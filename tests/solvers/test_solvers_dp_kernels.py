@@ -8,11 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import SINGLE, any_instances, instances
 
+import ddp
 from solvers import _dp_kernels as kern
 from solvers import solve
 from solvers.bounds import machine_bound, path_bound
 from solvers.common import pair_bound
 from solvers.dp import _Group
+from solvers.improve import improve
 
 SMALL = {**SINGLE, "max_n": 6, "max_k": 3}
 
@@ -78,3 +80,12 @@ def test_cheap_bounds_are_below_the_optimum(inst):
     opt = solve(inst, "brute").objective
     for bound in (pair_bound(inst), path_bound(inst), machine_bound(inst)):
         assert bound <= opt * (1 + 1e-12) + 1e-12
+
+
+@settings(max_examples=40)
+@given(inst=any_instances(max_n=8, max_k=3, kind="dyadic"))
+def test_improved_start_is_never_worse(inst):
+    """The warm start of cpsat / milp (biased greedy + local search) never loses to DDP."""
+    start = ddp.run_policy(inst, "ddp").choices
+    better = improve(inst, start, seconds=0.2)
+    assert ddp.evaluate(inst, better).makespan <= ddp.evaluate(inst, start).makespan
