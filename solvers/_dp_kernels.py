@@ -518,3 +518,71 @@ def local_search(arrival, pf, pt, pc, npts, points, max_passes, max_steps):
         if not improved:
             break
     return best
+
+
+@njit
+def dive_to_target(arrival, pf, pt, pc, npts, tables, target, max_nodes, out_points):
+    """A schedule of makespan at most ``target`` (a value the search proved reachable).
+
+    Depth-first, children in order of their bound, a child dropped when its bound exceeds
+    ``target``; every 16 levels DDP's rule tries to finish from the current state. Writes the
+    columns to ``out_points`` and returns True when found within ``max_nodes`` nodes.
+    """
+    n = arrival.shape[0]
+    width = pf.shape[1]
+    cand = np.zeros((n, width), dtype=np.int64)
+    ncand = np.zeros(n, dtype=np.int64)
+    ptr = np.zeros(n, dtype=np.int64)
+    front = np.zeros(n + 1)
+    cloud = np.zeros(n + 1)
+    bounds = np.empty(width)
+    no_hot = np.zeros(1, dtype=np.int64)
+    scratch = np.zeros(n, dtype=np.int64)
+    nodes = 0
+    depth = 0
+    fresh = True
+    while True:
+        if fresh:
+            # children of the state before event ``depth``, by increasing bound
+            count = 0
+            for p in range(npts[depth]):
+                times = step(front[depth], cloud[depth], arrival[depth], pf[depth, p],
+                             pt[depth, p], pc[depth, p])
+                b = state_bound(depth + 1, times[1], times[4], arrival, tables, np.inf,
+                                no_hot)
+                if b <= target:
+                    cand[depth, count] = p
+                    bounds[count] = b
+                    count += 1
+            order = np.argsort(bounds[:count])
+            cand[depth, :count] = cand[depth, :count][order]
+            ncand[depth] = count
+            ptr[depth] = 0
+            fresh = False
+        if ptr[depth] < ncand[depth]:
+            p = cand[depth, ptr[depth]]
+            ptr[depth] += 1
+            out_points[depth] = p
+            times = step(front[depth], cloud[depth], arrival[depth], pf[depth, p],
+                         pt[depth, p], pc[depth, p])
+            front[depth + 1] = times[1]
+            cloud[depth + 1] = times[4]
+            nodes += 1
+            if depth + 1 == n:
+                if cloud[n] <= target:
+                    return True
+                continue
+            if (depth + 1) % 16 == 0:
+                value = complete_greedy(depth + 1, front[depth + 1], cloud[depth + 1], arrival,
+                                        pf, pt, pc, npts, scratch)
+                if value <= target:
+                    out_points[depth + 1:] = scratch[depth + 1:]
+                    return True
+            if nodes > max_nodes:
+                return False
+            depth += 1
+            fresh = True
+        else:
+            depth -= 1
+            if depth < 0:
+                return False

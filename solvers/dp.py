@@ -38,7 +38,8 @@ PRUNE_RTOL = 1e-9  # a child within this of the incumbent cannot be worth keepin
 BOUND_SAFETY = 1e-11  # relative margin for rounding in the bound's sums
 STEPS_PER_SECOND = 5e7  # recurrence steps of the local search per second (measured ~1e8)
 HEURISTIC_SHARE = 0.3  # at most this share of the time limit goes to incumbents
-STORE_BUDGET = 10_000_000  # paths kept for rebuilding (6 bytes per state); beyond, 2nd pass
+STORE_BUDGET = 60_000_000  # paths kept for rebuilding (6 bytes per state); beyond, 2nd pass
+DIVE_NODES = 200_000  # nodes of the depth-first rebuild of a proven optimum
 MAX_CHILDREN = 12_000_000  # children of one stage held at once (about 40 bytes each)
 
 
@@ -85,7 +86,6 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, beam_wi
     notes = []
     for events, _, _ in components(inst):
         group = _Group(inst, events, weights)
-        group.time_limit = float(time_limit)
         group_choices, group_bound, group_stats = group.solve(
             hint_choices[events], deadline, beam_width, max_states,
             local_search_passes)
@@ -134,6 +134,10 @@ class _Group:
                      & (self.pc[e, :width] <= c))
             cols[e] = int(np.flatnonzero(beats)[0])
         return cols
+
+    def makespan_of(self, cols: np.ndarray) -> float:
+        return kern.local_search(self.arrival, self.pf, self.pt, self.pc, self.npts,
+                                 cols.copy(), 0, 0)
 
     def polish(self, cols: np.ndarray, passes: int, seconds: float) -> tuple[np.ndarray, float]:
         """Local search on ``cols`` for at most ``passes`` passes and about ``seconds``."""
@@ -270,8 +274,16 @@ class _Group:
             best_cols, best_value = self.upper_cols, self.upper
         elif stats["complete"] and min(value, self.upper) < best_value:
             value = min(value, self.upper)  # a probe's value is a real schedule's makespan
-            grace = max(deadline, time.perf_counter() + 0.1 * self.time_limit)
-            cols, found, _, again = self.run_stages(value * (1 + 1e-12) + 1e-300, grace, 0,
+            dived = np.zeros(self.n, dtype=np.int64)
+            target = value * (1 + 1e-12)
+            if kern.dive_to_target(self.arrival, self.pf, self.pt, self.pc, self.npts,
+                                   self.tables, target, DIVE_NODES, dived):
+                found = self.makespan_of(dived)
+                if found < best_value:
+                    best_cols, best_value = dived, found
+                    value = np.inf  # done: no second pass
+        if value < best_value and stats["complete"]:
+            cols, found, _, again = self.run_stages(value * (1 + 1e-12) + 1e-300, deadline, 0,
                                                     max_states, store=True)
             stats["states"] += again["states"]
             if cols is not None and found < best_value:

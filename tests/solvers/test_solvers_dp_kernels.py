@@ -89,3 +89,15 @@ def test_improved_start_is_never_worse(inst):
     start = ddp.run_policy(inst, "ddp").choices
     better = improve(inst, start, seconds=0.2)
     assert ddp.evaluate(inst, better).makespan <= ddp.evaluate(inst, start).makespan
+
+
+@settings(max_examples=40)
+@given(inst=instances(**SMALL, kind="dyadic"))
+def test_dive_finds_a_schedule_at_the_proven_optimum(inst):
+    """The depth-first rebuild reaches the optimum's value (the bound never cuts its path)."""
+    opt = solve(inst, "brute").objective
+    group = _Group(inst, np.arange(inst.n), 17)
+    cols = np.zeros(inst.n, dtype=np.int64)
+    assert kern.dive_to_target(group.arrival, group.pf, group.pt, group.pc, group.npts,
+                               group.tables, opt * (1 + 1e-12), 10**6, cols)
+    assert ddp.evaluate(inst, group.pidx[np.arange(inst.n), cols]).makespan <= opt * (1 + 1e-9)
