@@ -2,7 +2,7 @@
 
 * ``pair_bound`` (in ``common``): per (device, unit) pair, cloud work against front work.
 * ``path_bound``: the Lagrangian bound of ``dp`` (cloud of one unit against every front path of
-  one device, prices by a backward DP; ``_dp_kernels.masked_path_tables``) from the empty state,
+  one device, prices by a backward DP; ``_dp_bounds.masked_path_tables``) from the empty state,
   with every other event pricing its cheapest point: close to the LP relaxation (measured: 8
   devices on one unit, n = 1000: 43,1xx beside HiGHS's 43,136, where ``pair_bound`` gives
   29,907).
@@ -23,7 +23,7 @@ import numpy as np
 import ddp
 
 from . import _bound_kernels as bound_kern
-from . import _dp_kernels as kern
+from . import _dp_bounds as kern
 from .common import pair_bound
 
 

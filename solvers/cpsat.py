@@ -32,7 +32,7 @@ import numpy as np
 
 import ddp
 
-from . import _dp_kernels as kern
+from . import _dp_bounds as kern
 from .common import (SolverUnavailable, finish, kept_points, pair_bound, warm_start,
                      with_own_bound)
 from .improve import better_start

@@ -5,7 +5,7 @@ device and one unit (one device and one unit; or m devices each with its own uni
 are solved one by one and the makespan is their max. Several devices sharing a unit (or one
 device on several units) raise ``UnsupportedInstance``: use ``cpsat`` or ``milp-*`` there.
 
-How a group is solved (kernels in ``_dp_kernels``):
+How a group is solved (kernels in ``_dp_kernels``, bounds in ``_dp_bounds``):
 
 1. Dominated points go first: a point no better than another in front time, front + transfer
    time and cloud time can never be needed.
@@ -32,6 +32,7 @@ import numpy as np
 
 import ddp
 
+from . import _dp_bounds as bounds_kern
 from . import _dp_kernels as kern
 from .common import UnsupportedInstance, components, finish, warm_start
 from .result import Result
@@ -112,16 +113,16 @@ class _Group:
 
     def __init__(self, inst: ddp.Instance, events: np.ndarray, weights: int):
         self.arrival = np.ascontiguousarray(inst.arrival[events])
-        self.pf, self.pt, self.pc, self.pidx, self.npts = kern.dominant_points(
+        self.pf, self.pt, self.pc, self.pidx, self.npts = bounds_kern.dominant_points(
             np.ascontiguousarray(inst.front[events]), np.ascontiguousarray(inst.trans[events]),
             np.ascontiguousarray(inst.cloud[events]))
         self.front = inst.front[events]
         self.trans = inst.trans[events]
         self.cloud = inst.cloud[events]
         self.weights = np.linspace(0.0, 1.0, max(2, int(weights)))
-        CM = kern.least_cloud_suffix(self.pc, self.npts)
-        V = kern.path_tables(self.pf, self.pt, self.pc, self.npts, self.weights)
-        SM = kern.later_start_tables(self.arrival, CM, V, self.weights)
+        CM = bounds_kern.least_cloud_suffix(self.pc, self.npts)
+        V = bounds_kern.path_tables(self.pf, self.pt, self.pc, self.npts, self.weights)
+        SM = bounds_kern.later_start_tables(self.arrival, CM, V, self.weights)
         self.tables = (self.weights, V, CM, SM)
         self.n = len(events)
 
@@ -191,7 +192,7 @@ class _Group:
         peak = 1
 
         def stop(j: int, reason: str):
-            live = kern.frontier_bound(j, front, cloud, self.arrival, self.tables)
+            live = bounds_kern.frontier_bound(j, front, cloud, self.arrival, self.tables)
             stats = {"states": visited, "peak": peak, "complete": False, "reason": reason}
             return None, np.inf, min(pruned, live), stats
 

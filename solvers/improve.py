@@ -15,8 +15,8 @@ import numpy as np
 
 import ddp
 
-from . import _bound_kernels as kern_general
-from . import _dp_kernels as kern
+from . import _improve_kernels as kern_general
+from . import _dp_bounds as kern
 from .common import kept_points
 
 STEPS_PER_SECOND = 5e7  # recurrence steps per second of the search (measured about 1e8)

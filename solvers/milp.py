@@ -2,7 +2,7 @@
 
 The model (any number of devices and units): binaries ``x[j,i]`` with ``sum_i x[j,i] = 1`` over
 the non-dominated points of event ``j`` (a dominated point is never needed, see
-``_dp_kernels.dominant_points``); continuous ``ff[j]`` (front finish), ``fc[j]`` (cloud finish),
+``_dp_bounds.dominant_points``); continuous ``ff[j]`` (front finish), ``fc[j]`` (cloud finish),
 ``M`` (makespan)::
 
     ff[j] >= a_j + sum_i F[j,i] x[j,i]
@@ -42,7 +42,7 @@ import numpy as np
 
 import ddp
 
-from . import _dp_kernels as kern
+from . import _dp_bounds as kern
 from .bounds import own_bound
 from .common import (SolverUnavailable, finish, kept_points, pair_bound, quiet_stdout,
                      warm_start, with_own_bound)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from strategies import SINGLE, any_instances, instances
 
 import ddp
+from solvers import _dp_bounds as bounds_kern
 from solvers import _dp_kernels as kern
 from solvers import solve
 from solvers.bounds import machine_bound, path_bound
@@ -23,10 +24,10 @@ SMALL = {**SINGLE, "max_n": 6, "max_k": 3}
 @given(inst=instances(**SMALL, kind="float"), levels=st.integers(2, 20))
 def test_path_tables_equal_the_plain_minimum(inst, levels):
     """The envelope walk gives the plain minimum over points, to rounding."""
-    pf, pt, pc, _, npts = kern.dominant_points(inst.front, inst.trans, inst.cloud)
+    pf, pt, pc, _, npts = bounds_kern.dominant_points(inst.front, inst.trans, inst.cloud)
     weights = np.linspace(0.0, 1.0, levels)
-    fast = kern.path_tables(pf, pt, pc, npts, weights)
-    plain = kern.path_tables_naive(pf, pt, pc, npts, weights)
+    fast = bounds_kern.path_tables(pf, pt, pc, npts, weights)
+    plain = bounds_kern.path_tables_naive(pf, pt, pc, npts, weights)
     assert np.array_equal(np.isfinite(fast), np.isfinite(plain))
     finite = np.isfinite(plain)
     assert np.allclose(fast[finite], plain[finite], rtol=1e-12, atol=1e-12)
@@ -37,7 +38,7 @@ def test_path_tables_equal_the_plain_minimum(inst, levels):
 def test_root_bound_is_below_the_optimum(inst):
     """The bound of the empty state never exceeds the enumerated optimum."""
     group = _Group(inst, np.arange(inst.n), 17)
-    root = kern.state_bound(0, 0.0, 0.0, group.arrival, group.tables, np.inf,
+    root = bounds_kern.state_bound(0, 0.0, 0.0, group.arrival, group.tables, np.inf,
                             np.zeros(1, dtype=np.int64))
     opt = solve(inst, "brute").objective
     assert root <= opt * (1 + 1e-12) + 1e-12
@@ -47,7 +48,7 @@ def test_root_bound_is_below_the_optimum(inst):
 @given(inst=instances(**SMALL, kind="int"))
 def test_dominant_points_keep_an_optimum(inst):
     """Enumerating only the kept points finds the same optimum as enumerating all."""
-    pf, pt, pc, pidx, npts = kern.dominant_points(inst.front, inst.trans, inst.cloud)
+    pf, pt, pc, pidx, npts = bounds_kern.dominant_points(inst.front, inst.trans, inst.cloud)
     assert np.all(npts >= 1)
     keep = np.zeros_like(inst.front, dtype=bool)
     for j in range(inst.n):
