@@ -113,7 +113,8 @@ def solve_cpsat(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, work
     params.random_seed = int(seed)
     params.log_search_progress = bool(log)
     if deterministic:
-        params.max_deterministic_time = float(deterministic_time or remaining)
+        # from the arguments only, never from the clock: the same limit on every run
+        params.max_deterministic_time = float(deterministic_time or time_limit)
         params.max_time_in_seconds = 10.0 * max(remaining, 1.0)
         if params.num_workers > 1:
             params.interleave_search = True

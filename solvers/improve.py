@@ -9,8 +9,6 @@ single-event local search ranked by (makespan, sum of cloud finishes).
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 import ddp
@@ -26,11 +24,11 @@ FRONT_BIASES = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0)
 
 def improve(inst: ddp.Instance, choices: np.ndarray, seconds: float = 1.0,
             passes: int = 4) -> np.ndarray:
-    """The best of ``choices``, the biased greedy rules and their local optima (within about
-    ``seconds``); never worse than ``choices``."""
+    """The best of ``choices``, the biased greedy rules and their local optima; never worse
+    than ``choices``. ``seconds`` sets a budget of recurrence steps (about that long; the
+    result does not depend on the machine's speed)."""
     if inst.n == 0 or seconds <= 0:
         return choices
-    deadline = time.perf_counter() + seconds
     pf, pt, pc, pidx, npts = kern.dominant_points(inst.front, inst.trans, inst.cloud)
     args = (inst.arrival, pf, pt, pc, npts, inst.device, inst.unit, inst.devices,
             inst.cloud_units)
@@ -50,10 +48,11 @@ def improve(inst: ddp.Instance, choices: np.ndarray, seconds: float = 1.0,
     candidates = [kept_points(inst, choices, pidx, npts)] + [cols for _, cols in ranked]
     best_value = np.inf
     best_cols = candidates[0]
+    # A budget in recurrence steps, not wall-clock time: the same start on every machine and
+    # run (cpsat's deterministic mode depends on it).
+    steps = int(seconds * STEPS_PER_SECOND / len(candidates)) + inst.n
     for cols in candidates:
-        left = deadline - time.perf_counter()
-        value = kern_general.general_local_search(
-            *args, cols, passes, int(max(left, 0.0) / len(candidates) * STEPS_PER_SECOND))
+        value = kern_general.general_local_search(*args, cols, passes, steps)
         if value < best_value:
             best_value, best_cols = value, cols
     better = pidx[np.arange(inst.n), best_cols]
