@@ -66,6 +66,8 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, beam_wi
     inst : ddp.Instance
     time_limit : float
         Seconds for the whole call; when reached, the best schedule and the bound proven so far.
+        The local-search budgets derive from this argument, not from the clock, so a run that
+        ends before its limit is reproducible.
     hint : array-like of int, optional
         Warm-start choices (default: DDP's).
     beam_width : int
@@ -93,6 +95,7 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, beam_wi
     for events, _, _ in components(inst):
         levels = weights if weights is not None else (257 if len(events) >= 500 else 129)
         group = _Group(inst, events, levels)
+        group.time_limit = float(time_limit)
         group_choices, group_bound, group_stats = group.solve(
             hint_choices[events], deadline, beam_width, max_states,
             local_search_passes)
@@ -255,16 +258,17 @@ class _Group:
         greedy = np.zeros(self.n, dtype=np.int64)
         kern.complete_greedy(0, 0.0, 0.0, self.arrival, self.pf, self.pt, self.pc, self.npts,
                              greedy)
-        candidates.append(self.polish(greedy, passes, share / 4))
-        candidates.append(self.polish(self.hint_columns(hint_points), passes, share / 4))
+        # local search budgets from the time limit argument, not the clock: reproducible
+        budget = self.time_limit * HEURISTIC_SHARE / 4
+        candidates.append(self.polish(greedy, passes, budget))
+        candidates.append(self.polish(self.hint_columns(hint_points), passes, budget))
         best_cols, best_value = min(candidates, key=lambda cv: cv[1])
         if beam_width > 0:
             beam_cols, beam_value, _, _ = self.run_stages(best_value * (1 - PRUNE_RTOL),
                                                           heuristic_deadline, beam_width,
                                                           max_states)
             if beam_cols is not None:
-                beam_cols, beam_value = self.polish(
-                    beam_cols, passes, max(0.0, heuristic_deadline - time.perf_counter()))
+                beam_cols, beam_value = self.polish(beam_cols, passes, budget)
                 if beam_value < best_value:
                     best_cols, best_value = beam_cols, beam_value
         # The proof pass keeps only the live stage (memory); a better complete state, rare
