@@ -17,6 +17,8 @@ TITLES = {
     "table2": "Table 2: random intervals 0-720 ms",
     "table3": "Table 3: n from a normal distribution, random intervals",
     "table4": "Table 4: several front-end devices sharing one cloud unit",
+    "table4-streams": "Table 4 with an arrival stream per device (NOT model.md's one shared "
+                      "stream): several front-end devices sharing one cloud unit",
     "gap": "Optimality gap: makespan over the offline optimum",
 }
 
@@ -77,7 +79,7 @@ def table_view(name: str, rows: list[dict[str, Any]], meta: dict[str, Any]) -> T
     scenarios = {r["scenario"] for r in rows}
     if len(scenarios) > 1:
         table.add_column("scenario", no_wrap=True)
-    keys = ("n", "interval") + (("devices",) if name == "table4" else ())
+    keys = ("n", "interval") + (("devices",) if name.startswith("table4") else ())
     for key in keys:
         table.add_column(key, justify="right", no_wrap=True)
     table.add_column("N", justify="right")

@@ -94,7 +94,8 @@ def _versions() -> dict[str, str]:
 
 
 def run_experiment(name: str, options: Options | None = None) -> ExperimentResult:
-    """Run experiment ``name`` (``table1`` .. ``table4``, ``gap``) and save its results.
+    """Run experiment ``name`` (``table1`` .. ``table4``, ``table4-streams``, ``gap``) and save
+    its results.
 
     Parameters
     ----------

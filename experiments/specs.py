@@ -8,6 +8,11 @@ n at most 500, gap cells small enough to prove) for CI and a first look.
 The paper's figures are those of ``shared/spec/model.md``. The paper gives one table for both of
 its networks without saying which one it shows, so each row carries its setting's figure whatever
 the network and scenario: the difference column then reads "ours minus the paper's".
+
+``table4-streams`` is Table 4 with an arrival stream per device (``instances.generate(...,
+streams="per-device")``), a departure from ``model.md``'s one shared stream: with one stream the
+offered load does not grow with the devices and Table 4's trend does not appear; with a stream
+per device it does. The paper's Table 4 figures stand beside it.
 """
 
 from __future__ import annotations
@@ -15,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-EXPERIMENTS = ("table1", "table2", "table3", "table4", "gap")
-TABLES = ("table1", "table2", "table3", "table4")
+EXPERIMENTS = ("table1", "table2", "table3", "table4", "table4-streams", "gap")
+TABLES = ("table1", "table2", "table3", "table4", "table4-streams")
 BASELINES = ("af", "fb", "ac", "ns")
 POLICIES = ("ddp",) + BASELINES
 
@@ -36,7 +41,7 @@ class Row:
     Attributes
     ----------
     experiment : str
-        ``table1`` .. ``table4`` or ``gap``.
+        ``table1`` .. ``table4``, ``table4-streams`` or ``gap``.
     network, scenario : str
         Passed to ``instances.generate``.
     events : int or str
@@ -46,6 +51,10 @@ class Row:
     devices, cloud_units : int
     count : int
         Instances in the row.
+    streams : str
+        ``"one"`` (``model.md``) or ``"per-device"``: the arrival streams of
+        ``instances.generate``. Named in the key, setting and generator arguments only when not
+        ``"one"``, so the rows of the other experiments keep their keys and records.
     paper : dict
         The paper's reduction (%) per baseline, where it gives one.
     """
@@ -58,6 +67,7 @@ class Row:
     devices: int = 1
     cloud_units: int = 1
     count: int = FULL_COUNT
+    streams: str = "one"
     paper: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -70,20 +80,27 @@ class Row:
     @property
     def setting(self) -> dict[str, Any]:
         """The setting as a JSON object: n, interval, devices, cloud units."""
-        return {"n": self.n_label, "interval": self.interval, "devices": self.devices,
-                "cloud_units": self.cloud_units}
+        setting = {"n": self.n_label, "interval": self.interval, "devices": self.devices,
+                   "cloud_units": self.cloud_units}
+        if self.streams != "one":
+            setting["streams"] = self.streams
+        return setting
 
     @property
     def key(self) -> str:
         """A canonical name of the setting: records of a row are stored under it."""
-        return (f"{self.experiment}/{self.network}/{self.scenario}/n={self.events}/"
-                f"interval={self.interval}/devices={self.devices}/units={self.cloud_units}")
+        key = (f"{self.experiment}/{self.network}/{self.scenario}/n={self.events}/"
+               f"interval={self.interval}/devices={self.devices}/units={self.cloud_units}")
+        return key if self.streams == "one" else f"{key}/streams={self.streams}"
 
     def generate_kwargs(self) -> dict[str, Any]:
         """Keyword arguments of ``instances.generate`` (without the seed)."""
-        return {"scenario": self.scenario, "network": self.network, "events": self.events,
-                "interval": self.interval, "devices": self.devices,
-                "cloud_units": self.cloud_units}
+        kwargs = {"scenario": self.scenario, "network": self.network, "events": self.events,
+                  "interval": self.interval, "devices": self.devices,
+                  "cloud_units": self.cloud_units}
+        if self.streams != "one":
+            kwargs["streams"] = self.streams
+        return kwargs
 
     def expected_events(self) -> float:
         """The mean n of an instance: sizes the work units."""
@@ -138,11 +155,12 @@ def _table_settings(name: str, quick: bool) -> list[dict[str, Any]]:
             {"events": _cap_normal("normal:1-5000", quick), "interval": "0-720",
              "paper": _paper(-83.14, -82.90, -15.70)},
         ]
-    if name == "table4":
+    if name in ("table4", "table4-streams"):
         paper = {8: _paper(-78.05, -74.80, -30.24), 32: _paper(-53.08, -52.83, -51.38),
                  128: _paper(-26.77, -28.82, -80.17)}
+        streams = {"streams": "per-device"} if name == "table4-streams" else {}
         return [{"events": _cap_normal("normal:1-5000", quick), "interval": "0-720",
-                 "devices": devices, "cloud_units": 1, "paper": figures}
+                 "devices": devices, "cloud_units": 1, "paper": figures, **streams}
                 for devices, figures in paper.items()]
     raise ValueError(f"unknown table {name!r} (known: {', '.join(TABLES)})")
 

@@ -5,7 +5,7 @@ Public API::
 
     instances.generate(scenario="paper", network="resnet3d50", events=8, interval="0",
                        devices=1, cloud_units=1, seed=0, link=None, profile=None,
-                       precision="fp32") -> ddp.Instance
+                       precision="fp32", streams="one") -> ddp.Instance
     instances.profile(network) -> Profile
     instances.SCENARIOS, instances.NETWORKS
 """

@@ -5,7 +5,11 @@
   ``"poisson:300"`` exponential with mean 300 ms (a Poisson process).
 - ``events``: a fixed ``n`` (``8`` or ``"8"``) or ``"normal:LO-HI"``: mean (LO+HI)/2, standard
   deviation (HI-LO)/6, rounded, redrawn until it falls in [LO, HI] (the paper's Tables 3-4).
-- Several front-end devices share one arrival stream; each event's device is drawn uniformly.
+- Several front-end devices share one arrival stream; each event's device is drawn uniformly
+  (``streams="one"``, the convention of ``model.md``). ``streams="per-device"`` (not the
+  contract; another reading of the paper's Table 4): each device draws how many of the ``n``
+  events are its own the same way, then has an arrival stream of its own (first arrival at 0,
+  gaps per the interval), and the events are the streams merged in arrival order.
 """
 
 from __future__ import annotations
@@ -141,3 +145,43 @@ def draw_devices(n: int, devices: int, rng: np.random.Generator) -> np.ndarray:
     if devices == 1:
         return np.zeros(n, dtype=np.int64)
     return rng.integers(0, devices, size=n, dtype=np.int64)
+
+
+STREAMS = ("one", "per-device")
+
+
+def check_streams(streams: str) -> str:
+    """``streams`` if it is one of :data:`STREAMS`, else a one-line ``ValueError``."""
+    if not isinstance(streams, str) or streams not in STREAMS:
+        raise ValueError(f"streams {streams!r}: give one (a single arrival stream shared by the "
+                         f"devices, model.md) or per-device (an arrival stream per device)")
+    return streams
+
+
+def per_device_arrivals(n: int, devices: int, gaps: Interval, device_rng: np.random.Generator,
+                        arrival_rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Arrival times and devices of ``n`` events when each device has its own arrival stream.
+
+    How the ``n`` events are split: each event's device is drawn uniformly, exactly as with one
+    stream (:func:`draw_devices`, so device ``d`` gets a multinomial share ``n_d`` of ``n``, the
+    same counts as the one-stream instance of the same seed). Device ``d`` then has an arrival
+    stream of its own: ``n_d`` arrivals, the first at 0 and the gaps drawn per ``gaps``
+    (:meth:`Interval.draw`), the devices drawing in index order from ``arrival_rng``. The events
+    are the streams merged in arrival order; ties (equal gaps, the first arrivals at 0) go by
+    device index, then by the order within the device's stream (a stable merge).
+
+    Returns
+    -------
+    arrival : ndarray of float64, shape (n,)
+        Non-decreasing, the first at 0.
+    device : ndarray of int64, shape (n,)
+        Each merged event's device.
+    """
+    counts = np.bincount(draw_devices(n, devices, device_rng), minlength=devices)
+    streams = [gaps.draw(int(count), arrival_rng) for count in counts if count > 0]
+    times = np.concatenate(streams)
+    owner = np.repeat(np.arange(devices, dtype=np.int64), counts)
+    # The streams are concatenated in device order, so a stable sort on the times alone breaks
+    # ties by device index and keeps each stream's own order.
+    order = np.argsort(times, kind="stable")
+    return np.ascontiguousarray(times[order]), np.ascontiguousarray(owner[order])

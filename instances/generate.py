@@ -13,7 +13,7 @@ import numpy as np
 
 from ddp import Instance
 
-from .arrivals import EventCount, Interval, draw_devices
+from .arrivals import EventCount, Interval, check_streams, draw_devices, per_device_arrivals
 from .costs import PointCosts, network_costs, user_costs
 from .network import ELEMENT_BYTES, link as link_preset
 from .presets import lookup
@@ -43,7 +43,7 @@ def _positive_int(value, what: str) -> int:
 def generate(scenario: str = "paper", network: str = "resnet3d50", events: int | str = 8,
              interval: float | str = "0", devices: int = 1, cloud_units: int = 1, seed: int = 0,
              link: str | None = None, profile: str | None = None,
-             precision: str = "fp32") -> Instance:
+             precision: str = "fp32", streams: str = "one") -> Instance:
     """One instance, deterministic in its settings and seed.
 
     Parameters
@@ -67,6 +67,15 @@ def generate(scenario: str = "paper", network: str = "resnet3d50", events: int |
         Path of a ``ddp-profile/1`` file to use instead of a built-in network.
     precision : str
         ``fp32`` or ``fp16``: bytes per element of the tensors sent at points 1..k.
+    streams : str
+        ``"one"`` (default, the convention of ``model.md``): one arrival stream, each event's
+        device drawn uniformly. ``"per-device"`` (a departure from ``model.md``, another reading
+        of the paper's Table 4): each event's device is drawn uniformly as before, which splits
+        ``n`` into multinomial shares; each device then has its own arrival stream of its share
+        (first arrival at 0, gaps per ``interval``), and the events are the streams merged in
+        arrival order (ties by device index). See
+        :func:`instances.arrivals.per_device_arrivals`. Recorded in ``meta["settings"]`` and in
+        the name only when not ``"one"``, so default instances are unchanged.
 
     Raises
     ------
@@ -78,6 +87,7 @@ def generate(scenario: str = "paper", network: str = "resnet3d50", events: int |
     gaps = Interval.parse(interval)
     devices = _positive_int(devices, "devices")
     cloud_units = _positive_int(cloud_units, "cloud_units")
+    streams = check_streams(streams)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed {seed!r} must be an integer >= 0")
     uplink = link_preset(link if link is not None else sc.link)
@@ -90,8 +100,11 @@ def generate(scenario: str = "paper", network: str = "resnet3d50", events: int |
     rng = dict(zip(_STREAMS, (np.random.default_rng(s)
                               for s in np.random.SeedSequence(int(seed)).spawn(len(_STREAMS)))))
     n = count.draw(rng["events"])
-    arrival = gaps.draw(n, rng["arrivals"])
-    device = draw_devices(n, devices, rng["devices"])
+    if streams == "one":
+        arrival = gaps.draw(n, rng["arrivals"])
+        device = draw_devices(n, devices, rng["devices"])
+    else:
+        arrival, device = per_device_arrivals(n, devices, gaps, rng["devices"], rng["arrivals"])
     omega = sc.congestion.sample(arrival, rng["congestion"])
     theta = sc.load.sample(arrival, rng["load"])
 
@@ -102,10 +115,14 @@ def generate(scenario: str = "paper", network: str = "resnet3d50", events: int |
                 "interval": str(gaps), "devices": devices, "cloud_units": cloud_units,
                 "seed": int(seed), "link": uplink.name, "profile": None if profile is None
                 else Path(profile).name, "precision": precision}
+    if streams != "one":
+        settings["streams"] = streams
     meta = {"generator": GENERATOR, "settings": settings, "n": n,
             "link": uplink.to_dict(), "scenario": sc.to_meta(),
             "point_bytes": costs.bytes.tolist()}
     name = f"{sc.name}/{costs.network}/n={n}/interval={gaps}/m={devices}/u={cloud_units}/seed={seed}"
+    if streams != "one":
+        name += f"/streams={streams}"
     return Instance(arrival, front, trans, cloud, device=device, devices=devices,
                     cloud_units=cloud_units, feature_point=costs.feature_point, name=name,
                     meta=meta)

@@ -36,6 +36,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                      help="a ddp-profile/1 file of your own measurements instead of --network")
     gen.add_argument("--precision", default="fp32", choices=("fp32", "fp16"),
                      help="bytes per element of the tensors sent at points 1..k")
+    gen.add_argument("--streams", default="one", choices=("one", "per-device"),
+                     help="one: a single arrival stream, each event's device drawn uniformly "
+                          "(model.md, default); per-device: each device its own arrival stream "
+                          "(first at 0, gaps per --interval), merged in arrival order")
     gen.add_argument("-o", "--output", required=True, metavar="FILE", help="output file")
     return parser
 
@@ -48,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
                                   events=args.events, interval=args.interval,
                                   devices=args.devices, cloud_units=args.cloud_units,
                                   seed=args.seed, link=args.link, profile=args.profile,
-                                  precision=args.precision)
+                                  precision=args.precision, streams=args.streams)
     except ValueError as exc:
         raise CliError(str(exc)) from None
     try:
