@@ -31,12 +31,13 @@ def run(args: argparse.Namespace) -> int:
 
     inst = load(args.file)
     if args.policy == "opt":
-        import solvers
+        # run_opt checks --time-limit and turns solver failures into one-line errors;
+        # solvers.solve warm-starts from DDP's choices by default.
+        from .solve import run_opt
 
-        result = solvers.solve(inst, method="auto", time_limit=args.time_limit,
-                               hint=run_policy(inst, "ddp").choices)
-        status = str(getattr(result.status, "value", result.status))
-        if result.choices is None or status in ("error", "infeasible"):
+        result = run_opt(inst, "auto", args.time_limit)
+        status = str(result.status)
+        if result.choices is None or status == "infeasible":
             raise CliError(f"{args.file}: the solver found no schedule (status {status})")
         schedule = ddp.evaluate(inst, result.choices)
         title = (f"OPT ({status}, {result.method}): makespan {schedule.makespan:.1f} "
@@ -52,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CliError(f"{args.output}: cannot write the figure ({exc.strerror or exc})"
                        ) from None
+    except ValueError as exc:  # matplotlib: an output suffix it has no writer for
+        raise CliError(f"{args.output}: {exc}") from None
     print(f"{args.output}: {args.policy.upper()} schedule of {args.file}, makespan "
           f"{schedule.makespan:.3f} {inst.time_unit}")
     return 0
