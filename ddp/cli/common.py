@@ -8,7 +8,6 @@ from typing import Any, Iterable
 
 from rich.console import Console
 
-from ..errors import InstanceError
 from ..instance import Instance
 from ..io import load_instance
 
@@ -75,7 +74,3 @@ def reduction_pct(ddp_makespan: float, other_makespan: float) -> float | None:
 
 def format_pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:+.2f}%"
-
-
-def instance_error(exc: InstanceError, path: str) -> InstanceError:
-    return exc if exc.file is not None else exc.with_file(path)
