@@ -66,23 +66,13 @@ def gantt(inst: ddp.Instance, schedule: ddp.Schedule, ax=None, title: str | None
         device_lane = int(inst.device[j])
         cloud_lane = inst.devices + int(inst.unit[j])
         text = f"{j}:{point}"
-        front = schedule.finish_front[j] - schedule.start_front[j]
-        cloud = schedule.finish_cloud[j] - schedule.start_cloud[j]
-        if front > 0:
-            ax.broken_barh([(schedule.start_front[j], front)], (device_lane - 0.4, 0.8),
-                           facecolors=colours[j], edgecolor="black", linewidth=0.4)
-            if label:
-                ax.text(schedule.start_front[j] + front / 2, device_lane, text, ha="center",
-                        va="center", fontsize=7)
+        _part_bar(ax, schedule.start_front[j], schedule.finish_front[j], device_lane,
+                  colours[j], text if label else None)
         if schedule.ready[j] > schedule.finish_front[j]:
             ax.plot([schedule.finish_front[j], schedule.ready[j]],
                     [device_lane + 0.42, device_lane + 0.42], color=colours[j], linewidth=1.5)
-        if cloud > 0:
-            ax.broken_barh([(schedule.start_cloud[j], cloud)], (cloud_lane - 0.4, 0.8),
-                           facecolors=colours[j], edgecolor="black", linewidth=0.4)
-            if label:
-                ax.text(schedule.start_cloud[j] + cloud / 2, cloud_lane, text, ha="center",
-                        va="center", fontsize=7)
+        _part_bar(ax, schedule.start_cloud[j], schedule.finish_cloud[j], cloud_lane,
+                  colours[j], text if label else None)
     ax.set_yticks(range(len(lanes)), lanes)
     ax.set_ylim(len(lanes) - 0.5, -0.5)
     ax.set_xlabel(f"time ({inst.time_unit})")
@@ -91,6 +81,16 @@ def gantt(inst: ddp.Instance, schedule: ddp.Schedule, ax=None, title: str | None
     ax.set_title(title or f"{policy}: makespan {schedule.makespan:.1f} {inst.time_unit} "
                           f"(bars: event:point)")
     return ax
+
+
+def _part_bar(ax, start: float, finish: float, lane: int, colour, text: str | None) -> None:
+    """One event part as a bar on its lane, labelled ``text`` (none for an empty part)."""
+    length = finish - start
+    if length > 0:
+        ax.broken_barh([(start, length)], (lane - 0.4, 0.8), facecolors=colour,
+                       edgecolor="black", linewidth=0.4)
+        if text is not None:
+            ax.text(start + length / 2, lane, text, ha="center", va="center", fontsize=7)
 
 
 def _colours(count: int) -> list:
