@@ -257,7 +257,7 @@ def worst_gap_figure(rows, per_row: dict[str, list[dict[str, Any]]],
 
 
 def save_axes(ax, path: Path) -> Path:
-    """Save the figure of ``ax`` as PNG."""
+    """Save the figure of ``ax`` at 120 dpi in the format its suffix names (``.png``: PNG)."""
     ax.figure.savefig(path, dpi=120)
     return path
 
