@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 from rich.table import Table
 
@@ -51,8 +52,8 @@ def solve_file(path: str, args: argparse.Namespace) -> dict:
 def run_opt(inst, solver: str, time_limit: float):
     """``solvers.solve`` with the CLI's errors: a missing, failing or unfit solver is a
     ``CliError`` carrying the reason."""
-    if not time_limit > 0:
-        raise CliError(f"--time-limit must be positive, got {time_limit}")
+    if not 0 < time_limit < math.inf:  # also nan; inf crashed the dp solver
+        raise CliError(f"--time-limit must be a finite number of seconds > 0, got {time_limit}")
     try:
         from solvers import SolverUnavailable, Status, solve
     except ImportError as exc:
