@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 
 from ..instance import Instance
-from .common import console
-from .compare import compare_rows, print_json, print_rows
+from .common import console, print_json
+from .compare import compare_rows, print_rows
 
 DEMO_SETTINGS = {"scenario": "paper", "network": "resnet3d50", "events": 8, "interval": "0",
                  "seed": 0}
