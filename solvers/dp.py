@@ -51,7 +51,7 @@ MAX_CHILDREN = 12_000_000  # children of one stage held at once (about 40 bytes 
 
 def check_supported(inst: ddp.Instance) -> None:
     """Raise ``UnsupportedInstance`` unless each group has one device and one cloud unit."""
-    for events, devices, units in components(inst):
+    for _events, devices, units in components(inst):
         if len(devices) > 1 or len(units) > 1:
             raise UnsupportedInstance(
                 f"dp is exact only when every device has its own cloud unit; here device(s) "
