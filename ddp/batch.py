@@ -16,10 +16,8 @@ from numba.typed import List
 
 from ._jit import njit
 from .instance import Instance
-from .policies import check_policy, fixed_point
-from .recurrence import MODE_DDP, MODE_GIVEN, MODE_NS, schedule_kernel
-
-MODES = {"ddp": MODE_DDP, "ns": MODE_NS}
+from .policies import CHOOSING_MODES, check_policy, fixed_point
+from .recurrence import MODE_GIVEN, schedule_kernel
 
 
 @dataclass(frozen=True)
@@ -68,8 +66,8 @@ def run_policy_batch(instances: Sequence[Instance], name: str,
     instances = list(instances)
     if not instances:
         return BatchResult(name, np.empty(0), [])
-    if name in MODES:
-        mode = MODES[name]
+    if name in CHOOSING_MODES:
+        mode = CHOOSING_MODES[name]
         choices = [np.zeros(inst.n, dtype=np.int64) for inst in instances]
     else:
         mode = MODE_GIVEN

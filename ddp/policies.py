@@ -17,6 +17,10 @@ POLICIES = {
 }
 
 
+# The policies the kernel chooses points for; every other policy uses one fixed point.
+CHOOSING_MODES = {"ddp": MODE_DDP, "ns": MODE_NS}
+
+
 def fixed_point(inst: Instance, name: str) -> int | None:
     """The point a fixed policy uses for every event (None for DDP and NS)."""
     return {"ac": 0, "af": inst.k, "fb": inst.feature_point}.get(name)
@@ -43,9 +47,7 @@ def run_policy(inst: Instance, name: str) -> Schedule:
     Schedule
     """
     name = check_policy(name)
-    if name == "ddp":
-        return run_kernel(inst, MODE_DDP, policy=name)
-    if name == "ns":
-        return run_kernel(inst, MODE_NS, policy=name)
+    if name in CHOOSING_MODES:
+        return run_kernel(inst, CHOOSING_MODES[name], policy=name)
     choices = np.full(inst.n, fixed_point(inst, name), dtype=np.int64)
     return run_kernel(inst, MODE_GIVEN, choices, policy=name)
