@@ -66,7 +66,8 @@ def generate(scenario: str = "paper", network: str = "resnet3d50", events: int |
     profile : str, optional
         Path of a ``ddp-profile/1`` file to use instead of a built-in network.
     precision : str
-        ``fp32`` or ``fp16``: bytes per element of the tensors sent at points 1..k.
+        ``fp32`` or ``fp16``: bytes per element of the tensors sent at points 1..k. Not applied
+        with ``profile``, whose ``bytes`` are used as given.
     streams : str
         ``"one"`` (default, the convention of ``model.md``): one arrival stream, each event's
         device drawn uniformly. ``"per-device"`` (a departure from ``model.md``, another reading

@@ -35,7 +35,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     gen.add_argument("--profile", default=None, metavar="FILE",
                      help="a ddp-profile/1 file of your own measurements instead of --network")
     gen.add_argument("--precision", default="fp32", choices=("fp32", "fp16"),
-                     help="bytes per element of the tensors sent at points 1..k")
+                     help="bytes per element of the tensors sent at points 1..k (not with "
+                          "--profile: its bytes are used as given)")
     gen.add_argument("--streams", default="one", choices=("one", "per-device"),
                      help="one: a single arrival stream, each event's device drawn uniformly "
                           "(model.md, default); per-device: each device its own arrival stream "
