@@ -50,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     except (CliError, InstanceError) as exc:
         error_line(str(exc))
         return 2
+    except MemoryError:  # e.g. --events 99999999999: too large to build, still one line
+        error_line("out of memory: ask for fewer events or a smaller instance")
+        return 2
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:
