@@ -31,9 +31,9 @@ def run(args: argparse.Namespace) -> int:
     if args.choices_file is not None:
         try:
             text = Path(args.choices_file).read_text(encoding="utf-8")
-        except OSError as exc:
+        except (OSError, UnicodeDecodeError) as exc:  # missing, a folder, not UTF-8 text
             raise CliError(f"{args.choices_file}: cannot read the choices file "
-                           f"({exc.strerror or exc})") from None
+                           f"({getattr(exc, 'strerror', None) or exc})") from None
         choices = parse_choices(text, args.choices_file)
     else:
         choices = parse_choices(args.choices)
