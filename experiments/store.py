@@ -45,7 +45,11 @@ class RecordStore:
             atomic_write_text(self.path, "")
 
     def _load(self) -> None:
-        lines = self.path.read_text(encoding="utf-8").splitlines()
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines()
+        except UnicodeDecodeError:  # records are ASCII JSON: this is not a records file
+            raise ValueError(f"{self.path}: not a records file (not UTF-8 text); move it "
+                             f"away or run without --resume") from None
         kept = []
         for line in lines:
             try:
