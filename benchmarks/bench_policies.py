@@ -53,7 +53,7 @@ def random_instance(n: int, k: int, seed: int = 0) -> ddp.Instance:
     front = np.concatenate([np.zeros((n, 1)), np.cumsum(part_front, axis=1)], axis=1)
     cloud = (front[:, -1:] - front) / rng.uniform(3, 12, size=(n, 1)) * rng.uniform(1, 2, (n, 1))
     trans = rng.uniform(0.2, 10, size=(n, k + 1)) * 10 / rng.uniform(0.5, 2, size=(n, 1))
-    arrival = np.cumsum(rng.uniform(0, 200, size=n)) - 0.0
+    arrival = np.cumsum(rng.uniform(0, 200, size=n))
     arrival -= arrival[0]
     return ddp.Instance(arrival, front, trans, cloud)
 
