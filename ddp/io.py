@@ -101,12 +101,21 @@ def load_instance(path: str | os.PathLike) -> Instance:
     return parse_instance(text, file=str(path))
 
 
+def _new_file_mode() -> int:
+    """The mode ``open`` gives a new file: 0o666 less the process umask."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file renamed over it."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp makes the file 0o600; give it the mode a plain write would have.
+        os.fchmod(handle, _new_file_mode())
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
             stream.flush()
