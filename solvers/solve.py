@@ -87,8 +87,9 @@ def solve(inst: ddp.Instance, method: str = "auto", time_limit: float = 60.0, hi
     key = str(method).lower()
     if key == "auto":
         key = choose_method(inst)
-    if time_limit is None or not time_limit > 0:
-        raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit}")
+    if time_limit is None or not 0 < time_limit < float("inf"):
+        raise ValueError(f"time_limit must be a positive, finite number of seconds, got "
+                         f"{time_limit}")
     runner = _runner(key)
     if hint is not None:
         hint = warm_start(inst, hint)

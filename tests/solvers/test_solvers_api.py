@@ -42,6 +42,8 @@ def test_parse_cbc_log(text, result, bound):
 @pytest.mark.parametrize("kwargs, match", [
     ({"method": "gurobi"}, "unknown method"),  # not a method
     ({"method": "dp", "time_limit": 0}, "time_limit"),  # non-positive limit
+    ({"method": "dp", "time_limit": float("inf")}, "finite"),  # no limit: dp budgets from it
+    ({"method": "cpsat", "time_limit": float("nan")}, "time_limit"),  # not a number
     ({"method": "dp", "hint": [0]}, "points"),  # hint of the wrong length
 ])
 def test_solve_rejects_bad_arguments(make_random, kwargs, match):
