@@ -1,6 +1,6 @@
 """Exact solvers on the same random instances: time to proven optimum, or final gap.
 
-Instances: ``bench_instances.random_instance`` (k = 18; issue 5's generator), all arrivals at 0
+Instances: ``instances.random.random_instance`` (k = 18), all arrivals at 0
 (the hard case) and random gaps uniform in 0-720 ms. Every method runs on every instance of a
 row, one after the other, with the same time limit; the table shows per method and row the
 median time to a proven optimum (``optimal`` = objective and bound within 1e-6) over the
@@ -24,12 +24,10 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_instances import random_instance  # noqa: E402
-
 import ddp  # noqa: E402
+from instances.random import random_instance  # noqa: E402
 from solvers import solve  # noqa: E402
 
 ROWS = {"30": (30, None), "100": (100, None), "1000r": (1000, (0.0, 720.0))}

@@ -1,19 +1,20 @@
-"""Shared test settings: hypothesis profiles and common fixtures."""
+"""Shared test settings: hypothesis profiles and common fixtures (helpers: ``tests/helpers.py``)."""
 
 import os
-import sys
 
+import pytest
 from hypothesis import HealthCheck, settings
 
-# Every test package imports the shared helpers as `from strategies import instances` and
-# `import naive`; pytest's default import mode already puts tests/ on sys.path, this keeps them
-# importable under --import-mode=importlib too.
-TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
-if TESTS_DIR not in sys.path:
-    sys.path.insert(0, TESTS_DIR)
+from tests.helpers import random_instance
 
 # No deadline and a fixed seed: a numba compile inside an example must never be a flake.
 settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session")
+def make_random():
+    """``instances.random.random_instance``: seeded random instances, k = 18 by default."""
+    return random_instance

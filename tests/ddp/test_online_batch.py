@@ -7,12 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from strategies import any_instances, instances
+from tests.helpers import POLICY_NAMES, any_instances, instances
 
 import ddp
 from ddp.schedule import EVENT_TIMES
 
-POLICY_NAMES = ("ddp", "ns", "ac", "af", "fb")
 
 
 def feed(inst: ddp.Instance, online: ddp.OnlineDDP | None = None) -> tuple[ddp.OnlineDDP, list]:

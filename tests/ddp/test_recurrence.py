@@ -7,13 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import naive
-from strategies import any_instances, any_instances_with_choices, instances_with_choices
+from tests import naive
+from tests.helpers import POLICY_NAMES, any_instances, any_instances_with_choices, instances_with_choices
 
 import ddp
 from ddp.schedule import EVENT_TIMES
 
-POLICY_NAMES = ("ddp", "ns", "ac", "af", "fb")
 
 
 def spec_example() -> ddp.Instance:

@@ -1,7 +1,8 @@
-"""Hypothesis strategies for ``ddp`` instances, shared by every test package.
+"""What the test packages share: hypothesis strategies for ``ddp`` instances, the policy names,
+and the seeded random instances of the solver tests (``instances.random``, also used by the
+benchmarks).
 
-Import them as ``from strategies import instances`` (``tests/`` is on ``sys.path`` through the
-root ``conftest.py``). Times come in three kinds:
+Import them as ``from tests.helpers import instances``. Times come in three kinds:
 
 - ``"int"``: small integers, so sums are exact and ties between points are frequent;
 - ``"dyadic"``: multiples of 1/8, exact in binary floating point (the default);
@@ -19,6 +20,11 @@ import numpy as np
 from hypothesis import strategies as st
 
 import ddp
+from instances.random import random_instance  # noqa: F401 (re-exported for the tests)
+
+# The online policies, written out here (not read from ``ddp.POLICIES``) so that a test can
+# check the library's list against it.
+POLICY_NAMES = ("ddp", "ns", "ac", "af", "fb")
 
 TIME_KINDS = ("int", "dyadic", "float")
 

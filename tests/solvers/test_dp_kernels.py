@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import SINGLE, any_instances, instances
+from tests.helpers import SINGLE, any_instances, instances
 
 import ddp
 from solvers import _dp_bounds as bounds_kern

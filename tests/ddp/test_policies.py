@@ -7,13 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import naive
-from strategies import any_instances, instances
+from tests import naive
+from tests.helpers import POLICY_NAMES, any_instances, instances
 
 import ddp
 from ddp.schedule import EVENT_TIMES
 
-POLICY_NAMES = ("ddp", "ns", "ac", "af", "fb")
 
 
 def spec_example(**changes) -> ddp.Instance:

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 import ddp
+from tests.helpers import POLICY_NAMES
 from ddp.cli import main
 from ddp.schedule import EVENT_TIMES
 
-POLICY_NAMES = ("ddp", "ns", "ac", "af", "fb")
 
 
 def run(argv: list[str], capsys) -> tuple[int, list[str], list[str]]:

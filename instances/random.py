@@ -1,4 +1,4 @@
-"""Random instances of the solver benchmark (issue 5), k = 18 by default.
+"""Random instances for solver tests and benchmarks, k = 18 by default.
 
 The network profile is drawn once per instance: per part, a front time uniform in 5-60 ms and a
 cloud speed-up uniform in 3-12 (the cloud time of a part is its front time over the speed-up);

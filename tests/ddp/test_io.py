@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from strategies import any_instances
+from tests.helpers import any_instances
 
 import ddp
 import ddp.io

@@ -1,4 +1,4 @@
-"""The shared hypothesis strategies (``tests/strategies.py``) produce the cases they promise."""
+"""The shared hypothesis strategies (``tests/helpers.py``) produce the cases they promise."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from strategies import any_instances, instances, instances_with_choices, times
+from tests.helpers import any_instances, instances, instances_with_choices, times
+
 
 @settings(max_examples=50)
 @given(data=st.data(), kind=st.sampled_from(["int", "dyadic", "float"]))
