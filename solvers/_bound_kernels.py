@@ -19,15 +19,15 @@ from ddp._jit import njit
 
 
 @njit
-def _device_values(pf, pc, npts, device, unit_weight, devices, mus):
+def _device_values(kept_front, kept_cloud, point_count, device, unit_weight, devices, mus):
     """``values[d, k]``: priced work of device ``d``'s events at device weight ``mus[k]``."""
     values = np.zeros((devices, mus.shape[0]))
-    for s in range(pf.shape[0]):
+    for s in range(kept_front.shape[0]):
         d = device[s]
         for k in range(mus.shape[0]):
             cost = np.inf
-            for p in range(npts[s]):
-                cost = min(cost, unit_weight[s] * pc[s, p] + mus[k] * pf[s, p])
+            for p in range(point_count[s]):
+                cost = min(cost, unit_weight[s] * kept_cloud[s, p] + mus[k] * kept_front[s, p])
             values[d, k] += cost
     return values
 
@@ -47,10 +47,11 @@ def _allocate(values, mus, lam, picks):
 
 
 @njit
-def machine_bound_kernel(pf, pc, npts, device, unit, devices, unit_share, levels, mu_levels,
+def machine_bound_kernel(kept_front, kept_cloud, point_count, device, unit, devices, unit_share,
+                         levels, mu_levels,
                          iterations):
     """The best bound over the weight search described in the module docstring."""
-    n = pf.shape[0]
+    n = kept_front.shape[0]
     best = 0.0
     picks = np.zeros(devices, dtype=np.int64)
     unit_weight = np.empty(n)
@@ -59,13 +60,14 @@ def machine_bound_kernel(pf, pc, npts, device, unit, devices, unit_share, levels
         for s in range(n):
             unit_weight[s] = w * unit_share[unit[s]]
         mus = np.linspace(0.0, 1.0 - w, mu_levels)
-        values = _device_values(pf, pc, npts, device, unit_weight, devices, mus)
+        values = _device_values(kept_front, kept_cloud, point_count, device, unit_weight, devices,
+                                mus)
         top = 0.0
         for d in range(devices):
             for s in range(n):
                 if device[s] == d:
-                    for p in range(npts[s]):
-                        top = max(top, pf[s, p] + pc[s, p])
+                    for p in range(point_count[s]):
+                        top = max(top, kept_front[s, p] + kept_cloud[s, p])
         lo = 0.0
         hi = top * n + 1.0  # with this price every device takes weight 0
         for _ in range(iterations):
@@ -81,8 +83,8 @@ def machine_bound_kernel(pf, pc, npts, device, unit, devices, unit_share, levels
             mu = mus[picks[device[s]]]
             cloud_weight = (w + slack) * unit_share[unit[s]]
             cost = np.inf
-            for p in range(npts[s]):
-                cost = min(cost, cloud_weight * pc[s, p] + mu * pf[s, p])
+            for p in range(point_count[s]):
+                cost = min(cost, cloud_weight * kept_cloud[s, p] + mu * kept_front[s, p])
             total += cost
         best = max(best, total)
     return best

@@ -1,11 +1,11 @@
 """numba kernels of the ``dp`` search (one device, one cloud unit); bounds in ``_dp_bounds``.
 
 The events of one component are given as plain contiguous arrays: ``arrival (n,)`` and the
-non-dominated points of each event, padded to ``P`` columns: ``pf, pt, pc (n, P)`` (front,
-transmission, cloud time), ``npts (n,)`` how many columns are real. A state before event ``j``
-is ``(F, C)``: when the device and the cloud unit are free. Every finish time is computed with
-``ddp.recurrence.step``, so a complete path's ``C`` is bit for bit the makespan ``ddp.evaluate``
-gives for the same choices.
+non-dominated points of each event, padded to ``P`` columns: ``kept_front, kept_trans,
+kept_cloud (n, P)`` (front, transmission, cloud time), ``point_count (n,)`` how many columns are
+real. A state before event ``j`` is ``(F, C)``: when the device and the cloud unit are free.
+Every finish time is computed with ``ddp.recurrence.step``, so a complete path's ``C`` is bit
+for bit the makespan ``ddp.evaluate`` gives for the same choices.
 """
 
 from __future__ import annotations
@@ -100,7 +100,8 @@ def _merge_by_front(child_front, kept, width, order):
 
 
 @njit
-def expand_stage(j, front_in, cloud_in, arrival, pf, pt, pc, npts, tables, threshold,
+def expand_stage(j, front_in, cloud_in, arrival, kept_front, kept_trans, kept_cloud, point_count,
+                 tables, threshold,
                  full_bound, hot):
     """All children of the states before event ``j`` that can still beat ``threshold``.
 
@@ -121,21 +122,22 @@ def expand_stage(j, front_in, cloud_in, arrival, pf, pt, pc, npts, tables, thres
     for s in range(size):
         x = max(front_in[s], a)
         least_ready = np.inf
-        for p in range(npts[j]):
-            least_ready = min(least_ready, (x + pf[j, p]) + pt[j, p])
+        for p in range(point_count[j]):
+            least_ready = min(least_ready, (x + kept_front[j, p]) + kept_trans[j, p])
         norm_front[s] = x
         norm_cloud[s] = max(cloud_in[s], least_ready)
     keep = np.empty(size, dtype=np.int64)
     kept = _pareto_groups(norm_front, norm_cloud, np.arange(size), size, keep)
 
-    width = npts[j]
+    width = point_count[j]
     total = kept * width
     child_front = np.empty(total)
     child_cloud = np.empty(total)
     for r in range(kept):
         s = keep[r]
         for p in range(width):
-            times = step(norm_front[s], norm_cloud[s], a, pf[j, p], pt[j, p], pc[j, p])
+            times = step(norm_front[s], norm_cloud[s], a, kept_front[j, p], kept_trans[j, p],
+                         kept_cloud[j, p])
             child_front[r * width + p] = times[1]
             child_cloud[r * width + p] = times[4]
     order = np.empty(total, dtype=np.int64)
@@ -171,7 +173,8 @@ def expand_stage(j, front_in, cloud_in, arrival, pf, pt, pc, npts, tables, thres
 
 
 @njit
-def complete_greedy(j, front_free, cloud_free, arrival, pf, pt, pc, npts, out_points):
+def complete_greedy(j, front_free, cloud_free, arrival, kept_front, kept_trans, kept_cloud,
+                    point_count, out_points):
     """Finish a state with DDP's rule (least cloud finish, ties to the first point).
 
     Writes the column chosen for events ``j..n-1`` into ``out_points`` and returns the makespan.
@@ -183,8 +186,8 @@ def complete_greedy(j, front_free, cloud_free, arrival, pf, pt, pc, npts, out_po
         best_p = 0
         best_finish = np.inf
         best_front = 0.0
-        for p in range(npts[e]):
-            times = step(f, c, arrival[e], pf[e, p], pt[e, p], pc[e, p])
+        for p in range(point_count[e]):
+            times = step(f, c, arrival[e], kept_front[e, p], kept_trans[e, p], kept_cloud[e, p])
             if times[4] < best_finish:
                 best_finish = times[4]
                 best_p = p
@@ -196,17 +199,19 @@ def complete_greedy(j, front_free, cloud_free, arrival, pf, pt, pc, npts, out_po
 
 
 @njit
-def _prefix_states(arrival, pf, pt, pc, points, pre_f, pre_c):
+def _prefix_states(arrival, kept_front, kept_trans, kept_cloud, points, pre_f, pre_c):
     """States before each event (and after the last) of the column vector ``points``."""
     for e in range(arrival.shape[0]):
         p = points[e]
-        times = step(pre_f[e], pre_c[e], arrival[e], pf[e, p], pt[e, p], pc[e, p])
+        times = step(pre_f[e], pre_c[e], arrival[e], kept_front[e, p], kept_trans[e, p],
+                     kept_cloud[e, p])
         pre_f[e + 1] = times[1]
         pre_c[e + 1] = times[4]
 
 
 @njit
-def local_search(arrival, pf, pt, pc, npts, points, max_passes, max_steps):
+def local_search(arrival, kept_front, kept_trans, kept_cloud, point_count, points, max_passes,
+                 max_steps):
     """First-improvement search over single-event changes of a column vector ``points``.
 
     Each trial re-runs the recurrence from the stored prefix state and stops as soon as the new
@@ -218,15 +223,16 @@ def local_search(arrival, pf, pt, pc, npts, points, max_passes, max_steps):
     n = arrival.shape[0]
     pre_f = np.zeros(n + 1)
     pre_c = np.zeros(n + 1)
-    _prefix_states(arrival, pf, pt, pc, points, pre_f, pre_c)
+    _prefix_states(arrival, kept_front, kept_trans, kept_cloud, points, pre_f, pre_c)
     best = pre_c[n]
     for _ in range(max_passes):
         improved = False
         for e in range(n):
-            for p in range(npts[e]):
+            for p in range(point_count[e]):
                 if p == points[e]:
                     continue
-                times = step(pre_f[e], pre_c[e], arrival[e], pf[e, p], pt[e, p], pc[e, p])
+                times = step(pre_f[e], pre_c[e], arrival[e], kept_front[e, p], kept_trans[e, p],
+                             kept_cloud[e, p])
                 f = times[1]
                 c = times[4]
                 hopeless = False
@@ -235,7 +241,8 @@ def local_search(arrival, pf, pt, pc, npts, points, max_passes, max_steps):
                         hopeless = True
                         break
                     q = points[s]
-                    times = step(f, c, arrival[s], pf[s, q], pt[s, q], pc[s, q])
+                    times = step(f, c, arrival[s], kept_front[s, q], kept_trans[s, q],
+                                 kept_cloud[s, q])
                     f = times[1]
                     c = times[4]
                 steps += n - e
@@ -243,7 +250,8 @@ def local_search(arrival, pf, pt, pc, npts, points, max_passes, max_steps):
                     return best
                 if not hopeless and c < best:
                     points[e] = p
-                    _prefix_states(arrival, pf, pt, pc, points, pre_f, pre_c)
+                    _prefix_states(arrival, kept_front, kept_trans, kept_cloud, points, pre_f,
+                                   pre_c)
                     best = pre_c[n]
                     improved = True
         if not improved:
@@ -252,7 +260,8 @@ def local_search(arrival, pf, pt, pc, npts, points, max_passes, max_steps):
 
 
 @njit
-def dive_to_target(arrival, pf, pt, pc, npts, tables, target, max_nodes, out_points):
+def dive_to_target(arrival, kept_front, kept_trans, kept_cloud, point_count, tables, target,
+                   max_nodes, out_points):
     """A schedule of makespan at most ``target`` (a value the search proved reachable).
 
     Depth-first, children in order of their bound, a child dropped when its bound exceeds
@@ -260,7 +269,7 @@ def dive_to_target(arrival, pf, pt, pc, npts, tables, target, max_nodes, out_poi
     columns to ``out_points`` and returns True when found within ``max_nodes`` nodes.
     """
     n = arrival.shape[0]
-    width = pf.shape[1]
+    width = kept_front.shape[1]
     cand = np.zeros((n, width), dtype=np.int64)
     ncand = np.zeros(n, dtype=np.int64)
     ptr = np.zeros(n, dtype=np.int64)
@@ -276,9 +285,9 @@ def dive_to_target(arrival, pf, pt, pc, npts, tables, target, max_nodes, out_poi
         if fresh:
             # children of the state before event ``depth``, by increasing bound
             count = 0
-            for p in range(npts[depth]):
-                times = step(front[depth], cloud[depth], arrival[depth], pf[depth, p],
-                             pt[depth, p], pc[depth, p])
+            for p in range(point_count[depth]):
+                times = step(front[depth], cloud[depth], arrival[depth], kept_front[depth, p],
+                             kept_trans[depth, p], kept_cloud[depth, p])
                 b = state_bound(depth + 1, times[1], times[4], arrival, tables, np.inf,
                                 no_hot)
                 if b <= target:
@@ -294,8 +303,8 @@ def dive_to_target(arrival, pf, pt, pc, npts, tables, target, max_nodes, out_poi
             p = cand[depth, ptr[depth]]
             ptr[depth] += 1
             out_points[depth] = p
-            times = step(front[depth], cloud[depth], arrival[depth], pf[depth, p],
-                         pt[depth, p], pc[depth, p])
+            times = step(front[depth], cloud[depth], arrival[depth], kept_front[depth, p],
+                         kept_trans[depth, p], kept_cloud[depth, p])
             front[depth + 1] = times[1]
             cloud[depth + 1] = times[4]
             nodes += 1
@@ -305,7 +314,7 @@ def dive_to_target(arrival, pf, pt, pc, npts, tables, target, max_nodes, out_poi
                 continue
             if (depth + 1) % 16 == 0:
                 value = complete_greedy(depth + 1, front[depth + 1], cloud[depth + 1], arrival,
-                                        pf, pt, pc, npts, scratch)
+                                        kept_front, kept_trans, kept_cloud, point_count, scratch)
                 if value <= target:
                     out_points[depth + 1:] = scratch[depth + 1:]
                     return True

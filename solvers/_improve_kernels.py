@@ -9,7 +9,8 @@ from ddp.recurrence import step
 
 
 @njit
-def _prefix(arrival, pf, pt, pc, device, unit, points, pre_front, pre_cloud, pre_max, suf_max,
+def _prefix(arrival, kept_front, kept_trans, kept_cloud, device, unit, points, pre_front,
+            pre_cloud, pre_max, suf_max,
             pre_sum, suf_sum, finish):
     """States before each event; running max and sum of cloud finishes before / from each."""
     n = arrival.shape[0]
@@ -23,7 +24,8 @@ def _prefix(arrival, pf, pt, pc, device, unit, points, pre_front, pre_cloud, pre
         d = device[s]
         u = unit[s]
         p = points[s]
-        times = step(pre_front[s, d], pre_cloud[s, u], arrival[s], pf[s, p], pt[s, p], pc[s, p])
+        times = step(pre_front[s, d], pre_cloud[s, u], arrival[s], kept_front[s, p],
+                     kept_trans[s, p], kept_cloud[s, p])
         pre_front[s + 1, d] = times[1]
         pre_cloud[s + 1, u] = times[4]
         finish[s] = times[4]
@@ -37,7 +39,8 @@ def _prefix(arrival, pf, pt, pc, device, unit, points, pre_front, pre_cloud, pre
 
 
 @njit
-def general_local_search(arrival, pf, pt, pc, npts, device, unit, devices, units, points,
+def general_local_search(arrival, kept_front, kept_trans, kept_cloud, point_count, device, unit,
+                         devices, units, points,
                          max_passes, max_steps):
     """First-improvement single-event search for any devices and units (columns ``points``).
 
@@ -56,7 +59,8 @@ def general_local_search(arrival, pf, pt, pc, npts, device, unit, devices, units
     pre_sum = np.zeros(n + 1)
     suf_sum = np.zeros(n + 1)
     finish = np.zeros(n)
-    _prefix(arrival, pf, pt, pc, device, unit, points, pre_front, pre_cloud, pre_max, suf_max,
+    _prefix(arrival, kept_front, kept_trans, kept_cloud, device, unit, points, pre_front,
+            pre_cloud, pre_max, suf_max,
             pre_sum, suf_sum, finish)
     best = pre_max[n]
     best_sum = pre_sum[n]
@@ -66,7 +70,7 @@ def general_local_search(arrival, pf, pt, pc, npts, device, unit, devices, units
     for _ in range(max_passes):
         improved = False
         for e in range(n):
-            for p in range(npts[e]):
+            for p in range(point_count[e]):
                 if p == points[e]:
                     continue
                 front[:] = pre_front[e, :]
@@ -81,7 +85,8 @@ def general_local_search(arrival, pf, pt, pc, npts, device, unit, devices, units
                     d = device[s]
                     u = unit[s]
                     before = int(front[d] != pre_front[s, d]) + int(cloud[u] != pre_cloud[s, u])
-                    times = step(front[d], cloud[u], arrival[s], pf[s, q], pt[s, q], pc[s, q])
+                    times = step(front[d], cloud[u], arrival[s], kept_front[s, q],
+                                 kept_trans[s, q], kept_cloud[s, q])
                     front[d] = times[1]
                     cloud[u] = times[4]
                     after = (int(front[d] != pre_front[s + 1, d]) +
@@ -99,7 +104,8 @@ def general_local_search(arrival, pf, pt, pc, npts, device, unit, devices, units
                         total = running
                 if total < best or (total == best and total_sum < best_sum * (1 - 1e-12)):
                     points[e] = p
-                    _prefix(arrival, pf, pt, pc, device, unit, points, pre_front, pre_cloud,
+                    _prefix(arrival, kept_front, kept_trans, kept_cloud, device, unit, points,
+                            pre_front, pre_cloud,
                             pre_max, suf_max, pre_sum, suf_sum, finish)
                     best = pre_max[n]
                     best_sum = pre_sum[n]
@@ -112,7 +118,8 @@ def general_local_search(arrival, pf, pt, pc, npts, device, unit, devices, units
 
 
 @njit
-def biased_greedy(arrival, pf, pt, pc, npts, device, unit, devices, units, cloud_bias,
+def biased_greedy(arrival, kept_front, kept_trans, kept_cloud, point_count, device, unit, devices,
+                  units, cloud_bias,
                   front_bias, points):
     """DDP's rule with a price on the work left behind: per event the point of least
     ``finish_cloud + cloud_bias * C + front_bias * F``. With both biases 0 it is DDP (over the
@@ -125,13 +132,15 @@ def biased_greedy(arrival, pf, pt, pc, npts, device, unit, devices, units, cloud
         u = unit[s]
         best = 0
         best_score = np.inf
-        for p in range(npts[s]):
-            times = step(front[d], cloud[u], arrival[s], pf[s, p], pt[s, p], pc[s, p])
-            score = times[4] + cloud_bias * pc[s, p] + front_bias * pf[s, p]
+        for p in range(point_count[s]):
+            times = step(front[d], cloud[u], arrival[s], kept_front[s, p], kept_trans[s, p],
+                         kept_cloud[s, p])
+            score = times[4] + cloud_bias * kept_cloud[s, p] + front_bias * kept_front[s, p]
             if score < best_score:
                 best_score = score
                 best = p
-        times = step(front[d], cloud[u], arrival[s], pf[s, best], pt[s, best], pc[s, best])
+        times = step(front[d], cloud[u], arrival[s], kept_front[s, best], kept_trans[s, best],
+                     kept_cloud[s, best])
         front[d] = times[1]
         cloud[u] = times[4]
         makespan = max(makespan, times[4])

@@ -7,16 +7,14 @@ for small ``n * log(k+1)`` (``max_vectors``).
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 import ddp
 from ddp._jit import njit
 from ddp.recurrence import MODE_GIVEN, schedule_kernel
 
-from .common import UnsupportedInstance, finish
-from .result import Result
+from .errors import UnsupportedInstance
+from .result import Outcome
 
 MAX_VECTORS = 2_000_000
 
@@ -46,21 +44,20 @@ def _enumerate(arrival, front, trans, cloud, device, unit, devices, units):
 
 
 def solve_brute(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *,
-                max_vectors: int = MAX_VECTORS, started: float | None = None) -> Result:
+                max_vectors: int = MAX_VECTORS, started: float | None = None) -> Outcome:
     """The optimum by enumeration; raises ``UnsupportedInstance`` past ``max_vectors``.
 
-    ``time_limit`` and ``hint`` are accepted for a uniform signature and not used: the
-    enumeration is never cut short, so the answer is always proven.
+    ``time_limit``, ``hint`` and ``started`` are accepted for a uniform signature and not
+    used: the enumeration is never cut short, so the answer is always proven.
     """
-    started = time.perf_counter() if started is None else started
     count = float(inst.k + 1) ** inst.n
     if count > max_vectors:
         raise UnsupportedInstance(
             f"brute would enumerate (k+1)^n = {inst.k + 1}^{inst.n} = {count:.3g} choice "
             f"vectors (limit {max_vectors}); use dp, cpsat or milp-* for this instance")
     if inst.n == 0:
-        return finish(inst, np.zeros(0, dtype=np.int64), 0.0, "brute", started, "no events")
+        return Outcome(np.zeros(0, dtype=np.int64), 0.0, "no events")
     best, makespan = _enumerate(inst.arrival, inst.front, inst.trans, inst.cloud, inst.device,
                                 inst.unit, inst.devices, inst.cloud_units)
-    return finish(inst, best, float(makespan), "brute", started,
-                  f"enumerated {int(count)} choice vectors", {"vectors": int(count)})
+    return Outcome(best, float(makespan), f"enumerated {int(count)} choice vectors",
+                   {"vectors": int(count)})

@@ -1,8 +1,7 @@
 """``cpsat``: OR-Tools CP-SAT on the MILP's model, with times scaled to integers.
 
-Same constraints as ``milp.Model`` (any number of devices and units), over the non-dominated
-points of each event, with every time ``t`` replaced by ``floor(t * S)`` for a scale
-``S = 2**p``.
+The rows of ``model.Model`` (any number of devices and units), over the kept points of each
+event, with every time ``t`` replaced by ``floor(t * S)`` for a scale ``S = 2**p``.
 
 How rounding is kept honest:
 
@@ -21,24 +20,37 @@ Options: ``workers`` (default 2), ``seed``; ``deterministic=True`` makes a run r
 CP-SAT's deterministic time limit (``deterministic_time``, default ``time_limit``) replaces the
 wall-clock one (a wall-clock guard of ``10 * time_limit`` stays) and several workers interleave
 deterministically.
+
+Three steps: ``build`` (the CP-SAT model and its hint), ``run`` (the native solve) and
+``convert`` (choices, bound and message of an ``Outcome``).
 """
 
 from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 import ddp
 
-from . import _dp_bounds as kern
-from .common import (SolverUnavailable, finish, kept_points, pair_bound, warm_start,
-                     with_own_bound)
-from .improve import better_start
-from .result import Result
+from .bounds import pair_bound, with_cheap_bound
+from .errors import SolverUnavailable, native_call
+from .improve import better_start, warm_start
+from .model import CLOUD_FINISH, FRONT_FINISH, MAKESPAN, Model
+from .result import Outcome
 
 MAX_SCALED = 2.0 ** 50  # keep every scaled time far from int64 overflow in sums
+
+
+def _cp_model():
+    try:
+        from ortools.sat.python import cp_model
+    except ImportError as exc:
+        raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from exc
+    return cp_model
 
 
 def scale_for(inst: ddp.Instance, horizon: float) -> float:
@@ -57,84 +69,100 @@ def floored(values: np.ndarray, scale: float) -> np.ndarray:
     return np.floor(np.asarray(values) * scale).astype(np.int64)
 
 
-def solve_cpsat(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, workers: int = 2,
-                deterministic: bool = False, deterministic_time: float | None = None,
-                seed: int = 0, log: bool = False, started: float | None = None) -> Result:
-    """OPT with CP-SAT (see the module docstring for the scaling)."""
-    started = time.perf_counter() if started is None else started
-    try:
-        from ortools.sat.python import cp_model
-    except ImportError as exc:
-        raise SolverUnavailable("cpsat needs OR-Tools: pip install ortools") from exc
-    start = better_start(inst, warm_start(inst, hint), time_limit)
-    start_schedule = ddp.evaluate(inst, start)
-    horizon = float(start_schedule.makespan)
+@dataclass
+class Built:
+    """The CP-SAT model of an instance, its point binaries and the scale of its times."""
+
+    model: Model
+    cp: Any
+    x: list[list[Any]]
+    scale: float
+
+
+def build(inst: ddp.Instance, start: np.ndarray) -> Built:
+    """The CP-SAT model of ``model.Model`` on floored times, hinted with ``start``."""
+    cp_model = _cp_model()
+    horizon = float(ddp.evaluate(inst, start).makespan)
     scale = scale_for(inst, horizon)
-    pf, pt, pc, pidx, npts = kern.dominant_points(inst.front, inst.trans, inst.cloud)
-    arrival = floored(inst.arrival, scale)
-    front, trans, cloud = floored(pf, scale), floored(pt, scale), floored(pc, scale)
-    top = int(math.ceil(horizon * scale)) + 1
+    model = Model.of(inst).with_times(lambda t: floored(t, scale))
+    top = math.ceil(horizon * scale) + 1
+    cp = cp_model.CpModel()
+    index = model.kept.index
+    x = [[cp.NewBoolVar(f"x_{j}_{int(index[j, p])}") for p in model.columns(j)]
+         for j in range(model.n)]
+    times = {(kind, j): cp.NewIntVar(0, top, f"{kind}_{j}")
+             for kind in (FRONT_FINISH, CLOUD_FINISH) for j in range(model.n)}
+    times[MAKESPAN, 0] = cp.NewIntVar(0, top, MAKESPAN)
+    for j in range(model.n):
+        cp.AddExactlyOne(x[j])
+    for row in model.rows():
+        right = times[row.right] if row.right is not None else 0
+        work = 0 if row.event is None else sum(
+            int(c) * v for c, v in zip(row.coefficients, x[row.event], strict=True))
+        cp.Add(times[row.left] >= right + int(row.constant) + work)
+    cp.Minimize(times[MAKESPAN, 0])
+    start_columns = model.kept.columns_of(start)
+    for j in range(model.n):
+        for p in model.columns(j):
+            cp.AddHint(x[j][p], bool(p == start_columns[j]))
+    return Built(model, cp, x, scale)
 
-    model = cp_model.CpModel()
-    n = inst.n
-    x = [[model.NewBoolVar(f"x_{j}_{int(pidx[j, p])}") for p in range(npts[j])] for j in range(n)]
-    ff = [model.NewIntVar(0, top, f"ff_{j}") for j in range(n)]
-    fc = [model.NewIntVar(0, top, f"fc_{j}") for j in range(n)]
-    makespan = model.NewIntVar(0, top, "makespan")
-    last_of_device: dict[int, int] = {}
-    last_of_unit: dict[int, int] = {}
-    for j in range(n):
-        cols = range(npts[j])
-        model.AddExactlyOne(x[j])
-        work_front = sum(int(front[j, p]) * x[j][p] for p in cols)
-        work_cloud = sum(int(cloud[j, p]) * x[j][p] for p in cols)
-        ready_to_done = sum(int(trans[j, p] + cloud[j, p]) * x[j][p] for p in cols)
-        model.Add(ff[j] >= int(arrival[j]) + work_front)
-        d, u = int(inst.device[j]), int(inst.unit[j])
-        if d in last_of_device:
-            model.Add(ff[j] >= ff[last_of_device[d]] + work_front)
-        model.Add(fc[j] >= ff[j] + ready_to_done)
-        if u in last_of_unit:
-            model.Add(fc[j] >= fc[last_of_unit[u]] + work_cloud)
-        last_of_device[d] = j
-        last_of_unit[u] = j
-    for j in last_of_unit.values():
-        model.Add(makespan >= fc[j])
-    model.Minimize(makespan)
-    start_cols = kept_points(inst, start, pidx, npts)
-    for j in range(n):
-        for p in range(npts[j]):
-            model.AddHint(x[j][p], bool(p == start_cols[j]))
 
-    solver = cp_model.CpSolver()
+def run(built: Built, time_limit: float, *, workers: int, deterministic: bool,
+        deterministic_time: float | None, seed: int, log: bool) -> Any:
+    """Solve ``built`` within ``time_limit`` seconds; returns the CP-SAT solver and status."""
+    solver = _cp_model().CpSolver()
     params = solver.parameters
-    remaining = max(0.5, float(time_limit) - (time.perf_counter() - started))
     params.num_workers = max(1, int(workers))
     params.random_seed = int(seed)
     params.log_search_progress = bool(log)
     if deterministic:
         # from the arguments only, never from the clock: the same limit on every run
         params.max_deterministic_time = float(deterministic_time or time_limit)
-        params.max_time_in_seconds = 10.0 * max(remaining, 1.0)
+        params.max_time_in_seconds = 10.0 * max(time_limit, 1.0)
         if params.num_workers > 1:
             params.interleave_search = True
     else:
-        params.max_time_in_seconds = remaining
-    code = solver.Solve(model)
+        params.max_time_in_seconds = time_limit
+    with native_call("CP-SAT"):
+        code = solver.Solve(built.cp)
+    return solver, code
+
+
+def convert(inst: ddp.Instance, built: Built, start: np.ndarray, solver: Any,
+            code: Any) -> Outcome:
+    """CP-SAT's choices (when no worse than the start), its bound over the scale, ours if
+    higher."""
+    cp_model = _cp_model()
     status_name = solver.StatusName(code)
-    message = f"CP-SAT: {status_name}, scale 2^{int(math.log2(scale))}"
-    stats = {"cpsat_status": status_name, "scale": scale,
+    message = f"CP-SAT: {status_name}, scale 2^{int(math.log2(built.scale))}"
+    stats = {"cpsat_status": status_name, "scale": built.scale,
              "wall_time": solver.wall_time, "deterministic_time": solver.deterministic_time}
-    if code == cp_model.INFEASIBLE or code == cp_model.MODEL_INVALID:
-        return finish(inst, start, 0.0, "cpsat", started, message + " (impossible for a valid "
-                      "instance)", stats, error=True)
+    if code in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+        return Outcome(start, 0.0, message + " (impossible for a valid instance)", stats,
+                       failed=True)
     choices = start
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        found = np.array([pidx[j, int(np.argmax([solver.Value(v) for v in x[j]]))]
-                          for j in range(n)], dtype=np.int64)
-        if ddp.evaluate(inst, found).makespan <= horizon:
+        columns = np.array([int(np.argmax([solver.Value(v) for v in xs])) for xs in built.x],
+                           dtype=np.int64)
+        found = built.model.kept.choices_of(columns)
+        if ddp.evaluate(inst, found).makespan <= ddp.evaluate(inst, start).makespan:
             choices = found
     raw_bound = float(solver.BestObjectiveBound())
-    bound = raw_bound / scale if np.isfinite(raw_bound) else 0.0
-    bound, message = with_own_bound(inst, max(bound, 0.0), message)
-    return finish(inst, choices, bound, "cpsat", started, message, stats)
+    bound = raw_bound / built.scale if np.isfinite(raw_bound) else 0.0
+    bound, message = with_cheap_bound(inst, max(bound, 0.0), message)
+    return Outcome(choices, bound, message, stats)
+
+
+def solve_cpsat(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, workers: int = 2,
+                deterministic: bool = False, deterministic_time: float | None = None,
+                seed: int = 0, log: bool = False, started: float | None = None) -> Outcome:
+    """OPT with CP-SAT (see the module docstring for the scaling)."""
+    started = time.perf_counter() if started is None else started
+    _cp_model()  # say which package is missing before any work
+    start = better_start(inst, warm_start(inst, hint), time_limit)
+    built = build(inst, start)
+    remaining = max(0.5, float(time_limit) - (time.perf_counter() - started))
+    solver, code = run(built, remaining, workers=workers, deterministic=deterministic,
+                       deterministic_time=deterministic_time, seed=seed, log=log)
+    return convert(inst, built, start, solver, code)

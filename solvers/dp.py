@@ -16,8 +16,7 @@ How a group is solved (kernels in ``_dp_kernels``, bounds in ``_dp_bounds``):
    arrival or the least ready time, which changes no outcome), reduced to their Pareto set, and
    a child is dropped when its lower bound reaches ``incumbent * (1 - 1e-9)``: a Lagrangian
    bound over the cloud and every front path, priced on a grid of 129 or 257 levels;
-   as the grid refines it tends to the LP relaxation of the remaining events (measured at the
-   root, n = 100, 65 levels: 11303.3 against the LP's 11304.9 and the optimum 11306.4).
+   as the grid refines it tends to the LP relaxation of the remaining events.
 4. Every few stages DDP's rule finishes a few live states: a better makespan tightens the
    pruning at once.
 5. The lower bound is the least of the bounds of every dropped child and the best complete
@@ -28,21 +27,21 @@ How a group is solved (kernels in ``_dp_kernels``, bounds in ``_dp_bounds``):
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
 import ddp
 
-from . import _dp_bounds as bounds_kern
-from . import _dp_kernels as kern
-from . import _improve_kernels as improve_kern
-from .common import UnsupportedInstance, components, finish, warm_start
-from .improve import CLOUD_BIASES, FRONT_BIASES
-from .result import Result
+from . import _dp_bounds, _dp_kernels, _improve_kernels
+from .components import components
+from .errors import UnsupportedInstance
+from .improve import CLOUD_BIASES, FRONT_BIASES, STEPS_PER_SECOND, warm_start
+from .points import KeptPoints
+from .result import Outcome
 
 PRUNE_RTOL = 1e-9  # a child within this of the incumbent cannot be worth keeping
 BOUND_SAFETY = 1e-11  # relative margin for rounding in the bound's sums
-STEPS_PER_SECOND = 5e7  # recurrence steps of the local search per second (measured ~1e8)
 HEURISTIC_SHARE = 0.3  # at most this share of the time limit goes to incumbents
 STORE_BUDGET = 60_000_000  # paths kept for rebuilding (6 bytes per state); beyond, 2nd pass
 DIVE_NODES = 200_000  # nodes of the depth-first rebuild of a proven optimum
@@ -60,8 +59,8 @@ def check_supported(inst: ddp.Instance) -> None:
 
 
 def solve_dp(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, beam_width: int = 64,
-             weights: int | None = None, max_states: int = 5_000_000, local_search_passes: int = 4,
-             started: float | None = None) -> Result:
+             weights: int | None = None, max_states: int = 5_000_000,
+             local_search_passes: int = 4, started: float | None = None) -> Outcome:
     """Exact optimum by bounded dynamic programming (see the module docstring).
 
     Parameters
@@ -77,8 +76,7 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, beam_wi
         States per stage of the beam search that seeds the incumbent (0: no beam).
     weights : int, optional
         Number of price levels of the Lagrangian bound; default 129 below 500 events and 257
-        from 500 on (finer levels prune more, each state's bound costs more; measured: n = 1000
-        with gaps 0-120 ms, 38 s at 65 levels, 28 s at 129, 19 s at 257).
+        from 500 on (finer levels prune more, each state's bound costs more).
     max_states : int
         Most live states in one stage (memory: about 40 bytes per state and point); over it,
         stop like a time limit. Paths of up to ``STORE_BUDGET`` states (6 bytes each) are kept
@@ -86,6 +84,8 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, beam_wi
         live stage and rebuilds by a depth-first dive to the proven value or a second pass.
     local_search_passes : int
         Passes of single-event local search on each incumbent.
+    started : float, optional
+        ``time.perf_counter()`` when the call began (default: now).
     """
     started = time.perf_counter() if started is None else started
     check_supported(inst)
@@ -97,229 +97,255 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, beam_wi
     notes = []
     for events, _, _ in components(inst):
         levels = weights if weights is not None else (257 if len(events) >= 500 else 129)
-        group = _Group(inst, events, levels)
-        group.time_limit = float(time_limit)
-        group_choices, group_bound, group_stats = group.solve(
-            hint_choices[events], deadline, beam_width, max_states,
-            local_search_passes)
-        choices[events] = group_choices
-        bound = max(bound, group_bound)
-        stats["states"] += group_stats["states"]
+        group = _Group(inst, events, levels, time_limit=float(time_limit))
+        found = group.solve(hint_choices[events], deadline, beam_width, max_states,
+                            local_search_passes)
+        choices[events] = found.choices
+        bound = max(bound, found.lower_bound)
+        stats["states"] += found.states
         stats["groups"] += 1
-        stats["incumbent"] = max(stats.get("incumbent", 0.0), group_stats.get("incumbent", 0.0))
-        if not group_stats["complete"]:
+        stats["incumbent"] = max(stats.get("incumbent", 0.0), found.incumbent)
+        if not found.complete:
             stats["complete"] = False
-            notes.append(group_stats["reason"])
+            notes.append(found.reason)
     message = "search complete" if stats["complete"] else "stopped: " + "; ".join(notes)
-    return finish(inst, choices, bound, "dp", started, message, stats)
+    return Outcome(choices, bound, message, stats)
+
+
+@dataclass
+class _Stages:
+    """What one run of the stage loop found.
+
+    ``makespan`` is the best complete state's (inf when every path was pruned or the run
+    stopped), ``columns`` its columns when paths were stored (else None), ``lower_bound`` the
+    bound proven by the run; ``complete`` is False when it stopped early (``reason`` says why).
+    """
+
+    columns: np.ndarray | None
+    makespan: float
+    lower_bound: float
+    states: int
+    complete: bool
+    reason: str = ""
+
+
+@dataclass
+class _GroupAnswer:
+    """A group's answer: original points, lower bound, and the numbers ``solve_dp`` reports."""
+
+    choices: np.ndarray
+    lower_bound: float
+    states: int
+    complete: bool
+    reason: str = ""
+    incumbent: float = 0.0
+
+
+@dataclass
+class _Incumbent:
+    """The best schedule the exact search's probes found (columns when paths were stored)."""
+
+    makespan: float
+    columns: np.ndarray | None = None
 
 
 class _Group:
-    """One device and one unit: the arrays of the kernels and the search on them."""
+    """One device and one unit: the arrays of the kernels and the search on them.
 
-    def __init__(self, inst: ddp.Instance, events: np.ndarray, weights: int):
-        self.arrival = np.ascontiguousarray(inst.arrival[events])
-        self.pf, self.pt, self.pc, self.pidx, self.npts = bounds_kern.dominant_points(
-            np.ascontiguousarray(inst.front[events]), np.ascontiguousarray(inst.trans[events]),
-            np.ascontiguousarray(inst.cloud[events]))
-        self.front = inst.front[events]
-        self.trans = inst.trans[events]
-        self.cloud = inst.cloud[events]
-        self.weights = np.linspace(0.0, 1.0, max(2, int(weights)))
-        CM = bounds_kern.least_cloud_suffix(self.pc, self.npts)
-        V = bounds_kern.path_tables(self.pf, self.pt, self.pc, self.npts, self.weights)
-        SM = bounds_kern.later_start_tables(self.arrival, CM, V, self.weights)
-        self.tables = (self.weights, V, CM, SM)
+    Everything the search reads is set here: the kept points, the bound tables, the
+    local-search budget (from ``time_limit``) and how often the exact search probes.
+    """
+
+    def __init__(self, inst: ddp.Instance, events: np.ndarray, levels: int,
+                 time_limit: float = 60.0):
         self.n = len(events)
+        self.arrival = np.ascontiguousarray(inst.arrival[events])
+        self.kept = KeptPoints.of(inst.front[events], inst.trans[events], inst.cloud[events])
+        self.weights = np.linspace(0.0, 1.0, max(2, int(levels)))
+        least_cloud_suffix = _dp_bounds.least_cloud_suffix(self.kept.cloud, self.kept.count)
+        path_values = _dp_bounds.path_tables(self.kept.front, self.kept.trans, self.kept.cloud,
+                                             self.kept.count, self.weights)
+        later_start = _dp_bounds.later_start_tables(self.arrival, least_cloud_suffix,
+                                                    path_values, self.weights)
+        self.tables = (self.weights, path_values, least_cloud_suffix, later_start)
+        # local search budgets from the time limit argument, not the clock: reproducible
+        self.polish_seconds = float(time_limit) * HEURISTIC_SHARE / 4
+        self.probe_every = max(1, self.n // 1000)
+
+    @property
+    def kernel_arrays(self) -> tuple[np.ndarray, ...]:
+        """``(arrival, front, trans, cloud, count)``: the kernels' view of the events."""
+        kept = self.kept
+        return self.arrival, kept.front, kept.trans, kept.cloud, kept.count
 
     # -- incumbents --------------------------------------------------------------------------
-    def hint_columns(self, points: np.ndarray) -> np.ndarray:
-        cols = np.zeros(self.n, dtype=np.int64)
-        for e in range(self.n):
-            width = self.npts[e]
-            hit = np.flatnonzero(self.pidx[e, :width] == points[e])
-            if len(hit):
-                cols[e] = hit[0]
-                continue
-            i = points[e]
-            f, r, c = self.front[e, i], self.front[e, i] + self.trans[e, i], self.cloud[e, i]
-            beats = ((self.pf[e, :width] <= f) & (self.pf[e, :width] + self.pt[e, :width] <= r)
-                     & (self.pc[e, :width] <= c))
-            cols[e] = int(np.flatnonzero(beats)[0])
-        return cols
-
     def biased_start(self) -> np.ndarray:
         """The best of ``improve``'s biased greedy rules (cheap, often far better than DDP)."""
         single = np.zeros(self.n, dtype=np.int64)
-        best_value, best_cols = np.inf, None
+        best_value, best_columns = np.inf, None
         for cloud_bias in CLOUD_BIASES:
             for front_bias in FRONT_BIASES:
-                cols = np.zeros(self.n, dtype=np.int64)
-                value = improve_kern.biased_greedy(self.arrival, self.pf, self.pt, self.pc,
-                                                   self.npts, single, single, 1, 1, cloud_bias,
-                                                   front_bias, cols)
+                columns = np.zeros(self.n, dtype=np.int64)
+                value = _improve_kernels.biased_greedy(*self.kernel_arrays, single, single, 1, 1,
+                                                       cloud_bias, front_bias, columns)
                 if value < best_value:
-                    best_value, best_cols = value, cols
-        return best_cols
+                    best_value, best_columns = value, columns
+        return best_columns
 
-    def makespan_of(self, cols: np.ndarray) -> float:
-        return kern.local_search(self.arrival, self.pf, self.pt, self.pc, self.npts,
-                                 cols.copy(), 0, 0)
+    def makespan_of(self, columns: np.ndarray) -> float:
+        return _dp_kernels.local_search(*self.kernel_arrays, columns.copy(), 0, 0)
 
-    def polish(self, cols: np.ndarray, passes: int, seconds: float) -> tuple[np.ndarray, float]:
-        """Local search on ``cols`` for at most ``passes`` passes and about ``seconds``."""
-        cols = cols.copy()
-        budget = int(max(seconds, 0.0) * STEPS_PER_SECOND) + self.n
-        value = kern.local_search(self.arrival, self.pf, self.pt, self.pc, self.npts, cols,
-                                  passes, budget)
-        return cols, value
+    def polish(self, columns: np.ndarray, passes: int) -> tuple[np.ndarray, float]:
+        """Local search on ``columns``: at most ``passes`` passes, about ``polish_seconds``."""
+        columns = columns.copy()
+        budget = int(max(self.polish_seconds, 0.0) * STEPS_PER_SECOND) + self.n
+        value = _dp_kernels.local_search(*self.kernel_arrays, columns, passes, budget)
+        return columns, value
 
     # -- the stage loop, shared by the beam and the exact search ---------------------------
-    def probe(self, j: int, front: np.ndarray, cloud: np.ndarray):
+    def probe(self, j: int, front_free: np.ndarray, cloud_free: np.ndarray):
         """DDP's rule from the states of least C, least F and the middle, before event ``j``.
 
         Returns ``(makespan, state, columns of events j..n-1)`` of the best of the three.
         """
         best = (np.inf, -1, None)
-        for s in sorted({0, len(front) - 1, len(front) // 2}):
+        arrival, front, trans, cloud, count = self.kernel_arrays
+        for s in sorted({0, len(front_free) - 1, len(front_free) // 2}):
             suffix = np.zeros(self.n, dtype=np.int64)
-            value = kern.complete_greedy(j, front[s], cloud[s], self.arrival, self.pf, self.pt,
-                                         self.pc, self.npts, suffix)
+            value = _dp_kernels.complete_greedy(j, front_free[s], cloud_free[s], arrival, front,
+                                                trans, cloud, count, suffix)
             if value < best[0]:
                 best = (value, s, suffix)
         return best
 
     @staticmethod
-    def rebuild(parents, points, j: int, index: int, cols: np.ndarray) -> None:
+    def rebuild(parents, points, j: int, index: int, columns: np.ndarray) -> None:
         """Write the columns of events ``0..j`` on the stored path to state ``index``."""
         for e in range(j, -1, -1):
-            cols[e] = points[e][index]
+            columns[e] = points[e][index]
             index = parents[e][index]
 
     def run_stages(self, threshold: float, deadline: float, beam_width: int,
-                   max_states: int, store: bool = True):
+                   max_states: int, store: bool = True,
+                   incumbent: _Incumbent | None = None) -> _Stages:
         """The stage loop of the beam (``beam_width > 0``) or of the exact search.
 
-        Returns ``(cols, value, lower_bound, stats)``: the best complete state's makespan
-        ``value`` (inf when every path was pruned) and, when ``store``, its columns (else None).
+        The exact search probes every ``probe_every`` stages when given an ``incumbent``: a
+        better probe replaces it (with its columns when ``store``) and tightens the pruning.
         """
-        front = np.zeros(1)
-        cloud = np.zeros(1)
+        arrival, front, trans, cloud, count = self.kernel_arrays
+        front_free = np.zeros(1)
+        cloud_free = np.zeros(1)
         parents, points = [], []
         pruned = np.inf
         hot = np.zeros(1, dtype=np.int64)
         visited = 0
-        peak = 1
 
-        def stop(j: int, reason: str):
-            live = bounds_kern.frontier_bound(j, front, cloud, self.arrival, self.tables)
-            stats = {"states": visited, "peak": peak, "complete": False, "reason": reason}
-            return None, np.inf, min(pruned, live), stats
+        def stop(j: int, reason: str) -> _Stages:
+            live = _dp_bounds.frontier_bound(j, front_free, cloud_free, arrival, self.tables)
+            return _Stages(None, np.inf, min(pruned, live), visited, False, reason)
 
         for j in range(self.n):
-            if beam_width == 0 and (len(front) > max_states or
-                                    len(front) * self.pf.shape[1] > MAX_CHILDREN):
-                return stop(j, f"{len(front)} states at event {j} of {self.n} (memory guard, "
-                               f"max_states={max_states})")
-            out = kern.expand_stage(j, front, cloud, self.arrival, self.pf, self.pt, self.pc,
-                                    self.npts, self.tables, threshold, beam_width > 0, hot)
-            front, cloud, parent, point, state_bounds, pruned_here = out
+            if beam_width == 0 and (len(front_free) > max_states or
+                                    len(front_free) * front.shape[1] > MAX_CHILDREN):
+                return stop(j, f"{len(front_free)} states at event {j} of {self.n} (memory "
+                               f"guard, max_states={max_states})")
+            out = _dp_kernels.expand_stage(j, front_free, cloud_free, arrival, front, trans,
+                                           cloud, count, self.tables, threshold,
+                                           beam_width > 0, hot)
+            front_free, cloud_free, parent, point, state_bounds, pruned_here = out
             pruned = min(pruned, pruned_here)
-            if beam_width > 0 and len(front) > beam_width:
+            if beam_width > 0 and len(front_free) > beam_width:
                 keep = np.sort(np.argsort(state_bounds, kind="stable")[:beam_width])
-                front, cloud, parent, point = front[keep], cloud[keep], parent[keep], point[keep]
-            if store and visited + len(front) > STORE_BUDGET and beam_width == 0:
+                front_free, cloud_free = front_free[keep], cloud_free[keep]
+                parent, point = parent[keep], point[keep]
+            if store and visited + len(front_free) > STORE_BUDGET and beam_width == 0:
                 store = False  # too many to keep: rebuild the schedule by a second pass
                 parents, points = [], []
             if store:
                 parents.append(parent.astype(np.int32))
                 points.append(point.astype(np.int16))
-            visited += len(front)
-            peak = max(peak, len(front))
-            if len(front) == 0:
+            visited += len(front_free)
+            if len(front_free) == 0:
                 break
-            if beam_width == 0 and j < self.n - 1 and j % self.probe_every == 0:
+            if (incumbent is not None and beam_width == 0 and j < self.n - 1
+                    and j % self.probe_every == 0):
                 # Complete a few states greedily: a smaller makespan tightens the pruning at
                 # once (its schedule is rebuilt at the end, see ``solve``).
-                value, state, suffix = self.probe(j + 1, front, cloud)
-                if value < self.upper:
-                    self.upper = value
+                value, state, suffix = self.probe(j + 1, front_free, cloud_free)
+                if value < incumbent.makespan:
+                    incumbent.makespan = value
                     threshold = value * (1 - PRUNE_RTOL)
-                    self.upper_cols = None
+                    incumbent.columns = None
                     if store:
                         self.rebuild(parents, points, j, state, suffix)
-                        self.upper_cols = suffix
+                        incumbent.columns = suffix
             if time.perf_counter() > deadline and j < self.n - 1:
                 if beam_width > 0:
-                    return None, np.inf, pruned, {"states": visited, "complete": False}
+                    return _Stages(None, np.inf, pruned, visited, False)
                 return stop(j + 1, f"time limit at event {j + 1} of {self.n}")
-        stats = {"states": visited, "peak": peak, "complete": True, "reason": ""}
-        if len(front) == 0:
-            return None, np.inf, pruned, stats
-        best = int(np.argmin(cloud))
-        value = float(cloud[best])
+        if len(front_free) == 0:
+            return _Stages(None, np.inf, pruned, visited, True)
+        best = int(np.argmin(cloud_free))
+        value = float(cloud_free[best])
         if not store:
-            stats["rebuild"] = True
-            return None, value, min(pruned, value), stats
-        cols = np.zeros(self.n, dtype=np.int64)
-        self.rebuild(parents, points, self.n - 1, best, cols)
-        return cols, value, min(pruned, value), stats
+            return _Stages(None, value, min(pruned, value), visited, True)
+        columns = np.zeros(self.n, dtype=np.int64)
+        self.rebuild(parents, points, self.n - 1, best, columns)
+        return _Stages(columns, value, min(pruned, value), visited, True)
 
-    def solve(self, hint_points, deadline, beam_width, max_states, passes):
-        """Incumbent, then the exact search. Returns (points, lower bound, stats)."""
+    def solve(self, hint_points: np.ndarray, deadline: float, beam_width: int,
+              max_states: int, passes: int) -> _GroupAnswer:
+        """Incumbent, then the exact search."""
         if self.n == 0:
-            return np.zeros(0, dtype=np.int64), 0.0, {"states": 0, "complete": True}
+            return _GroupAnswer(np.zeros(0, dtype=np.int64), 0.0, 0, True)
         share = max(0.0, deadline - time.perf_counter()) * HEURISTIC_SHARE
         heuristic_deadline = time.perf_counter() + share
         candidates = []
         greedy = np.zeros(self.n, dtype=np.int64)
-        kern.complete_greedy(0, 0.0, 0.0, self.arrival, self.pf, self.pt, self.pc, self.npts,
-                             greedy)
-        # local search budgets from the time limit argument, not the clock: reproducible
-        budget = self.time_limit * HEURISTIC_SHARE / 4
-        candidates.append(self.polish(greedy, passes, budget))
-        candidates.append(self.polish(self.hint_columns(hint_points), passes, budget))
-        candidates.append(self.polish(self.biased_start(), passes, budget))
-        best_cols, best_value = min(candidates, key=lambda cv: cv[1])
+        _dp_kernels.complete_greedy(0, 0.0, 0.0, *self.kernel_arrays, greedy)
+        candidates.append(self.polish(greedy, passes))
+        candidates.append(self.polish(self.kept.columns_of(hint_points), passes))
+        candidates.append(self.polish(self.biased_start(), passes))
+        best_columns, best_value = min(candidates, key=lambda cv: cv[1])
         if beam_width > 0:
-            beam_cols, beam_value, _, _ = self.run_stages(best_value * (1 - PRUNE_RTOL),
-                                                          heuristic_deadline, beam_width,
-                                                          max_states)
-            if beam_cols is not None:
-                beam_cols, beam_value = self.polish(beam_cols, passes, budget)
+            beam = self.run_stages(best_value * (1 - PRUNE_RTOL), heuristic_deadline,
+                                   beam_width, max_states)
+            if beam.columns is not None:
+                beam_columns, beam_value = self.polish(beam.columns, passes)
                 if beam_value < best_value:
-                    best_cols, best_value = beam_cols, beam_value
+                    best_columns, best_value = beam_columns, beam_value
         # The proof pass keeps only the live stage (memory); a better complete state, rare
         # after the beam, is rebuilt by a second pass pruned at its value, which stores paths.
-        self.upper = best_value
-        self.upper_cols = None
-        self.probe_every = max(1, self.n // 1000)
-        cols, value, lower, stats = self.run_stages(best_value * (1 - PRUNE_RTOL), deadline, 0,
-                                                    max_states, store=True)
-        if cols is not None and value <= self.upper:
+        incumbent = _Incumbent(best_value)
+        exact = self.run_stages(best_value * (1 - PRUNE_RTOL), deadline, 0, max_states,
+                                store=True, incumbent=incumbent)
+        states, complete, reason = exact.states, exact.complete, exact.reason
+        value = exact.makespan
+        if exact.columns is not None and value <= incumbent.makespan:
             if value < best_value:
-                best_cols, best_value = cols, value
-        elif self.upper_cols is not None and self.upper < best_value:
-            best_cols, best_value = self.upper_cols, self.upper
-        elif stats["complete"] and min(value, self.upper) < best_value:
-            value = min(value, self.upper)  # a probe's value is a real schedule's makespan
+                best_columns, best_value = exact.columns, value
+        elif incumbent.columns is not None and incumbent.makespan < best_value:
+            best_columns, best_value = incumbent.columns, incumbent.makespan
+        elif complete and min(value, incumbent.makespan) < best_value:
+            value = min(value, incumbent.makespan)  # a probe's value is a real makespan
             dived = np.zeros(self.n, dtype=np.int64)
             target = value * (1 + 1e-12)
-            if kern.dive_to_target(self.arrival, self.pf, self.pt, self.pc, self.npts,
-                                   self.tables, target, DIVE_NODES, dived):
+            if _dp_kernels.dive_to_target(*self.kernel_arrays, self.tables, target, DIVE_NODES,
+                                          dived):
                 found = self.makespan_of(dived)
                 if found < best_value:
-                    best_cols, best_value = dived, found
+                    best_columns, best_value = dived, found
                     value = np.inf  # done: no second pass
-        if value < best_value and stats["complete"]:
-            cols, found, _, again = self.run_stages(value * (1 + 1e-12) + 1e-300, deadline, 0,
-                                                    max_states, store=True)
-            stats["states"] += again["states"]
-            if cols is not None and found < best_value:
-                best_cols, best_value = cols, found
+        if value < best_value and complete:
+            again = self.run_stages(value * (1 + 1e-12) + 1e-300, deadline, 0, max_states,
+                                    store=True, incumbent=incumbent)
+            states += again.states
+            if again.columns is not None and again.makespan < best_value:
+                best_columns, best_value = again.columns, again.makespan
             else:
-                stats.update(complete=False, reason=f"optimum {value!r} proven but its "
-                                                    f"schedule not rebuilt in time")
-        lower = min(lower, best_value) * (1 - BOUND_SAFETY)
-        stats["incumbent"] = best_value
-        return self.pidx[np.arange(self.n), best_cols], lower, stats
+                complete = False
+                reason = f"optimum {value!r} proven but its schedule not rebuilt in time"
+        lower = min(exact.lower_bound, best_value) * (1 - BOUND_SAFETY)
+        return _GroupAnswer(self.kept.choices_of(best_columns), lower, states, complete, reason,
+                            best_value)

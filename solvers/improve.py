@@ -1,10 +1,10 @@
-"""A better warm start for any devices and units: biased greedy rules, then local search.
+"""Warm starts for any devices and units: the hint or DDP's rule, biased greedy rules, local
+search.
 
 DDP picks the point of least cloud finish and so fills the cloud queue early; pricing the work a
 choice leaves behind (``finish_cloud + cloud_bias * C + front_bias * F``) over a small grid of
-biases, refined around the best, finds far better starts (8 devices on one unit, n = 1000: DDP
-47,604, best biased rule 45,407, HiGHS's 60 s answer 43,445). The best few are then polished by
-single-event local search ranked by (makespan, sum of cloud finishes).
+biases, refined around the best, finds far better starts (``docs/solvers.md``). The best few
+are then polished by single-event local search ranked by (makespan, sum of cloud finishes).
 """
 
 from __future__ import annotations
@@ -12,14 +12,23 @@ from __future__ import annotations
 import numpy as np
 
 import ddp
+from ddp.recurrence import check_choices
 
-from . import _improve_kernels as kern_general
-from . import _dp_bounds as kern
-from .common import kept_points
+from . import _improve_kernels
+from .points import KeptPoints
 
-STEPS_PER_SECOND = 5e7  # recurrence steps per second of the search (measured about 1e8)
+# Recurrence steps of the local search counted as one second of budget (the kernels run about
+# twice as many); budgets in steps, not seconds, make a run's result independent of the clock.
+STEPS_PER_SECOND = 5e7
 CLOUD_BIASES = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 FRONT_BIASES = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0)
+
+
+def warm_start(inst: ddp.Instance, hint=None) -> np.ndarray:
+    """The warm-start choices: ``hint`` when given (validated), else DDP's choices."""
+    if hint is None:
+        return np.asarray(ddp.run_policy(inst, "ddp").choices, dtype=np.int64)
+    return check_choices(inst, hint).copy()
 
 
 def improve(inst: ddp.Instance, choices: np.ndarray, seconds: float = 1.0,
@@ -29,13 +38,13 @@ def improve(inst: ddp.Instance, choices: np.ndarray, seconds: float = 1.0,
     result does not depend on the machine's speed)."""
     if inst.n == 0 or seconds <= 0:
         return choices
-    pf, pt, pc, pidx, npts = kern.dominant_points(inst.front, inst.trans, inst.cloud)
-    args = (inst.arrival, pf, pt, pc, npts, inst.device, inst.unit, inst.devices,
-            inst.cloud_units)
+    kept = KeptPoints.of(inst.front, inst.trans, inst.cloud)
+    args = (inst.arrival, kept.front, kept.trans, kept.cloud, kept.count, inst.device,
+            inst.unit, inst.devices, inst.cloud_units)
 
     def greedy(cloud_bias: float, front_bias: float):
-        cols = np.zeros(inst.n, dtype=np.int64)
-        return kern_general.biased_greedy(*args, cloud_bias, front_bias, cols), cols
+        columns = np.zeros(inst.n, dtype=np.int64)
+        return _improve_kernels.biased_greedy(*args, cloud_bias, front_bias, columns), columns
 
     tried = {(cb, fb): greedy(cb, fb) for cb in CLOUD_BIASES for fb in FRONT_BIASES}
     best_cb, best_fb = min(tried, key=lambda key: tried[key][0])
@@ -45,17 +54,17 @@ def improve(inst: ddp.Instance, choices: np.ndarray, seconds: float = 1.0,
             if key not in tried:
                 tried[key] = greedy(*key)
     ranked = sorted(tried.values(), key=lambda vc: vc[0])[:2]
-    candidates = [kept_points(inst, choices, pidx, npts)] + [cols for _, cols in ranked]
+    candidates = [kept.columns_of(choices)] + [columns for _, columns in ranked]
     best_value = np.inf
-    best_cols = candidates[0]
+    best_columns = candidates[0]
     # A budget in recurrence steps, not wall-clock time: the same start on every machine and
     # run (cpsat's deterministic mode depends on it).
     steps = int(seconds * STEPS_PER_SECOND / len(candidates)) + inst.n
-    for cols in candidates:
-        value = kern_general.general_local_search(*args, cols, passes, steps)
+    for columns in candidates:
+        value = _improve_kernels.general_local_search(*args, columns, passes, steps)
         if value < best_value:
-            best_value, best_cols = value, cols
-    better = pidx[np.arange(inst.n), best_cols]
+            best_value, best_columns = value, columns
+    better = kept.choices_of(best_columns)
     if ddp.evaluate(inst, better).makespan <= ddp.evaluate(inst, choices).makespan:
         return better
     return choices

@@ -1,4 +1,4 @@
-"""The answer of every solver: objective, certified lower bound, status, choices."""
+"""The answer of every solver: a back-end's ``Outcome``, and the ``Result`` of ``solve``."""
 
 from __future__ import annotations
 
@@ -36,6 +36,31 @@ def gap_of(objective: float, lower_bound: float) -> float:
 def proven(objective: float, lower_bound: float) -> bool:
     """True when the lower bound meets the objective within ``OPTIMAL_RTOL``."""
     return lower_bound >= objective or gap_of(objective, lower_bound) <= OPTIMAL_RTOL
+
+
+@dataclass
+class Outcome:
+    """What a method's run gives back, before ``finish`` re-evaluates it into a ``Result``.
+
+    Attributes
+    ----------
+    choices : ndarray of int or None
+        The best choice vector found (None: none).
+    lower_bound : float
+        A proven lower bound on the optimum (0 when nothing is known).
+    message : str
+        What happened, in words.
+    stats : dict
+        Method-specific numbers.
+    failed : bool
+        The back-end failed (status ``error``); ``choices`` may still hold a fallback.
+    """
+
+    choices: np.ndarray | None
+    lower_bound: float
+    message: str = ""
+    stats: dict[str, Any] = field(default_factory=dict)
+    failed: bool = False
 
 
 @dataclass

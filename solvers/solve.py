@@ -2,58 +2,36 @@
 
 from __future__ import annotations
 
+import math
 import time
+from typing import Any
+
+import numpy as np
 
 import ddp
 
-from .common import SolverUnavailable, UnsupportedInstance, finish, warm_start
-from .result import Result
-
-# What each method supports (also printed by the CLI's help).
-SUPPORT = {
-    "dp": "exact when every device has its own cloud unit (one device and one unit, or "
-          "m devices on m separate units); numba; the fastest",
-    "cpsat": "any devices and units; OR-Tools CP-SAT on integer-scaled times",
-    "milp-highs": "any devices and units; PuLP model solved by HiGHS (highspy)",
-    "milp-cbc": "any devices and units; PuLP model solved by CBC (bound: ours, see milp.py)",
-    "brute": "any devices and units; enumerates (k+1)^n vectors (at most 2e6)",
-    "auto": "dp when it is exact for the instance, else milp-highs",
-}
-METHODS = list(SUPPORT)
+from .errors import SolverError
+from .finish import finish
+from .improve import warm_start
+from .methods import AUTO, choose_method, runner
+from .result import Outcome, Result
 
 
-def _runner(method: str):
-    if method == "dp":
-        from .dp import solve_dp
-        return solve_dp
-    if method == "cpsat":
-        from .cpsat import solve_cpsat
-        return solve_cpsat
-    if method == "milp-highs":
-        from .milp import solve_highs
-        return solve_highs
-    if method == "milp-cbc":
-        from .milp import solve_cbc
-        return solve_cbc
-    if method == "brute":
-        from .brute import solve_brute
-        return solve_brute
-    raise ValueError(f"unknown method {method!r} (known: {', '.join(METHODS)})")
-
-
-def choose_method(inst: ddp.Instance) -> str:
-    """``auto``'s choice: ``dp`` when it is exact for the instance, else ``milp-highs``."""
-    from .dp import check_supported
-
+def check_time_limit(time_limit: Any, name: str = "time_limit") -> float:
+    """``time_limit`` as float seconds; ``ValueError`` naming ``name`` unless it is a positive,
+    finite number (``dp`` derives its budgets from it, so inf and nan are refused too)."""
     try:
-        check_supported(inst)
-    except UnsupportedInstance:
-        return "milp-highs"
-    return "dp"
+        seconds = float(time_limit)
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not 0 < seconds < math.inf:
+        raise ValueError(f"{name} must be a positive, finite number of seconds, got "
+                         f"{time_limit}")
+    return seconds
 
 
-def solve(inst: ddp.Instance, method: str = "auto", time_limit: float = 60.0, hint=None,
-          **options) -> Result:
+def solve(inst: ddp.Instance, method: str = AUTO, time_limit: float = 60.0,
+          hint: np.ndarray | list[int] | None = None, **options: Any) -> Result:
     """The offline optimum of ``inst`` with a proven lower bound.
 
     Parameters
@@ -78,27 +56,30 @@ def solve(inst: ddp.Instance, method: str = "auto", time_limit: float = 60.0, hi
     Raises
     ------
     ValueError
-        Unknown method, bad hint, or ``UnsupportedInstance`` (the method cannot solve this
-        instance exactly, e.g. ``dp`` with two devices on one unit).
+        Unknown method, bad time limit, bad hint, or ``UnsupportedInstance`` (the method cannot
+        solve this instance exactly, e.g. ``dp`` with two devices on one unit).
     SolverUnavailable
         A back-end is missing.
+
+    Notes
+    -----
+    Failures and bugs are told apart by where they come from. A back-end's own error while
+    it runs (an exception of HiGHS, PuLP, CBC or CP-SAT, running out of memory inside it) is a
+    solver failure: the call returns a ``Result`` with status ``error``, the warm start as its
+    choices and the error in ``message``. Any other exception (``TypeError``,
+    ``AttributeError``, ``IndexError``, ``KeyError``, ``AssertionError``, ... from our own code,
+    also when raised through a back-end's callback) propagates to the caller.
     """
     started = time.perf_counter()
+    seconds = check_time_limit(time_limit)
     key = str(method).lower()
-    if key == "auto":
+    if key == AUTO:
         key = choose_method(inst)
-    if time_limit is None or not 0 < time_limit < float("inf"):
-        raise ValueError(f"time_limit must be a positive, finite number of seconds, got "
-                         f"{time_limit}")
-    runner = _runner(key)
+    run = runner(key)
     if hint is not None:
         hint = warm_start(inst, hint)
     try:
-        return runner(inst, time_limit=float(time_limit), hint=hint, started=started,
-                      **options)
-    except (UnsupportedInstance, SolverUnavailable, TypeError):
-        raise
-    except Exception as exc:  # a back-end crashed: report it as a Result with status error
-        fallback = warm_start(inst, hint)
-        return finish(inst, fallback, 0.0, key, started,
-                      f"{key} failed: {type(exc).__name__}: {exc}", error=True)
+        outcome = run(inst, time_limit=seconds, hint=hint, started=started, **options)
+    except SolverError as exc:
+        outcome = Outcome(warm_start(inst, hint), 0.0, str(exc), failed=True)
+    return finish(inst, outcome, key, started)

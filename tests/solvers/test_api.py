@@ -6,12 +6,14 @@ import numpy as np
 import pytest
 
 import ddp
-from solvers import Result, Status, solve
-from solvers.bounds import own_bound
-from solvers.common import finish, pair_bound
+from solvers import Result, Status, check_time_limit, solve
+from solvers.bounds import own_bound, pair_bound
 from solvers.cpsat import floored, scale_for
+from solvers.errors import SolverError, native_call
+from solvers.finish import finish
+from solvers.methods import REGISTRY, Method
 from solvers.milp import parse_cbc_log
-from solvers.result import proven
+from solvers.result import Outcome, proven
 
 CBC_OPTIMAL = """Result - Optimal solution found
 
@@ -80,7 +82,7 @@ def test_finish_cuts_a_bound_above_the_objective():
     """A solver bound above the re-evaluated objective is cut to it and said."""
     zeros = np.zeros((2, 2))
     inst = ddp.Instance([0.0, 0.0], zeros + 1, zeros, zeros)
-    result = finish(inst, [0, 0], 3.0, "test", 0.0)
+    result = finish(inst, Outcome([0, 0], 3.0), "test", 0.0)
     assert result.lower_bound == result.objective == 2.0
     assert "cut" in result.message
 
@@ -103,3 +105,53 @@ def test_own_bounds_are_below_the_optimum(make_random, devices, units):
     opt = solve(inst, "auto", time_limit=30)
     assert opt.status == Status.OPTIMAL
     assert pair_bound(inst) <= own_bound(inst) <= opt.objective * (1 + 1e-9)
+
+
+def _raising(error: Exception):
+    def run(inst, time_limit, hint, *, started, **options):
+        raise error
+    return run
+
+
+def test_a_solver_failure_is_a_result_with_status_error(monkeypatch):
+    """A back-end's own error becomes status error with the warm start and the error named."""
+    monkeypatch.setitem(REGISTRY, "dp", Method(_raising(SolverError("HiGHS failed: boom")), ""))
+    inst = ddp.Instance([0.0], np.ones((1, 2)), np.zeros((1, 2)), np.ones((1, 2)))
+    result = solve(inst, "dp", time_limit=5)
+    assert result.status == Status.ERROR
+    assert "boom" in result.message
+    assert result.objective == ddp.run_policy(inst, "ddp").makespan
+
+
+@pytest.mark.parametrize("error", [TypeError("bad"), KeyError("k"), AttributeError("a"),
+                                   IndexError("i"), AssertionError("x")])
+def test_a_programming_error_propagates(monkeypatch, error):
+    """An error of our own code is raised to the caller, never turned into a status."""
+    monkeypatch.setitem(REGISTRY, "dp", Method(_raising(error), ""))
+    inst = ddp.Instance([0.0], np.ones((1, 2)), np.zeros((1, 2)), np.ones((1, 2)))
+    with pytest.raises(type(error)):
+        solve(inst, "dp", time_limit=5)
+
+
+class _NativeError(Exception):
+    """Stands for a back-end library's own exception type."""
+
+
+@pytest.mark.parametrize("error, raised", [
+    (_NativeError("solver crashed"), SolverError),  # the back-end's own error: a failure
+    (MemoryError(), SolverError),  # a limit inside the back-end: a failure
+    (RuntimeError("HiGHS run failed"), SolverError),  # pybind11 errors arrive as RuntimeError
+    (TypeError("wrong argument"), TypeError),  # our bug, even inside the native call
+    (KeyError("x"), KeyError),  # our bug
+])
+def test_native_call_tells_failures_from_bugs(error, raised):
+    """Inside native_call a back-end's exception becomes SolverError, a bug stays itself."""
+    with pytest.raises(raised), native_call("test"):
+        raise error
+
+
+@pytest.mark.parametrize("limit", [0, -1, float("inf"), float("nan"), None, "soon"])
+def test_a_bad_time_limit_is_refused(limit):
+    """The one time-limit check: positive and finite seconds only."""
+    with pytest.raises(ValueError, match="time_limit"):
+        check_time_limit(limit)

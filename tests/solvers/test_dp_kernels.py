@@ -6,16 +6,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.helpers import SINGLE, any_instances, instances
 
 import ddp
-from solvers import _dp_bounds as bounds_kern
-from solvers import _dp_kernels as kern
-from solvers import solve
-from solvers.bounds import machine_bound, path_bound
-from solvers.common import pair_bound
+from solvers import _dp_bounds, _dp_kernels, solve
+from solvers.bounds import machine_bound, pair_bound, path_bound
 from solvers.dp import _Group
 from solvers.improve import improve
+from solvers.points import KeptPoints
+from tests.helpers import SINGLE, any_instances, instances
 
 SMALL = {**SINGLE, "max_n": 6, "max_k": 3}
 
@@ -24,10 +22,11 @@ SMALL = {**SINGLE, "max_n": 6, "max_k": 3}
 @given(inst=instances(**SMALL, kind="float"), levels=st.integers(2, 20))
 def test_path_tables_equal_the_plain_minimum(inst, levels):
     """The envelope walk gives the plain minimum over points, to rounding."""
-    pf, pt, pc, _, npts = bounds_kern.dominant_points(inst.front, inst.trans, inst.cloud)
+    kept = KeptPoints.of(inst.front, inst.trans, inst.cloud)
+    arrays = (kept.front, kept.trans, kept.cloud, kept.count)
     weights = np.linspace(0.0, 1.0, levels)
-    fast = bounds_kern.path_tables(pf, pt, pc, npts, weights)
-    plain = bounds_kern.path_tables_naive(pf, pt, pc, npts, weights)
+    fast = _dp_bounds.path_tables(*arrays, weights)
+    plain = _dp_bounds.path_tables_naive(*arrays, weights)
     assert np.array_equal(np.isfinite(fast), np.isfinite(plain))
     finite = np.isfinite(plain)
     assert np.allclose(fast[finite], plain[finite], rtol=1e-12, atol=1e-12)
@@ -38,27 +37,10 @@ def test_path_tables_equal_the_plain_minimum(inst, levels):
 def test_root_bound_is_below_the_optimum(inst):
     """The bound of the empty state never exceeds the enumerated optimum."""
     group = _Group(inst, np.arange(inst.n), 17)
-    root = bounds_kern.state_bound(0, 0.0, 0.0, group.arrival, group.tables, np.inf,
-                            np.zeros(1, dtype=np.int64))
+    root = _dp_bounds.state_bound(0, 0.0, 0.0, group.arrival, group.tables, np.inf,
+                                  np.zeros(1, dtype=np.int64))
     opt = solve(inst, "brute").objective
     assert root <= opt * (1 + 1e-12) + 1e-12
-
-
-@settings(max_examples=60)
-@given(inst=instances(**SMALL, kind="int"))
-def test_dominant_points_keep_an_optimum(inst):
-    """Enumerating only the kept points finds the same optimum as enumerating all."""
-    pf, pt, pc, pidx, npts = bounds_kern.dominant_points(inst.front, inst.trans, inst.cloud)
-    assert np.all(npts >= 1)
-    keep = np.zeros_like(inst.front, dtype=bool)
-    for j in range(inst.n):
-        keep[j, pidx[j, :npts[j]]] = True
-    # make dropped points useless (huge times) and enumerate again
-    big = 1e9
-    pruned = inst.replace(front=np.where(keep, inst.front, big),
-                          trans=np.where(keep, inst.trans, big),
-                          cloud=np.where(keep, inst.cloud, big))
-    assert solve(pruned, "brute").objective == solve(inst, "brute").objective
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -67,10 +49,8 @@ def test_local_search_never_worsens(make_random, seed):
     inst = make_random(60, seed)
     group = _Group(inst, np.arange(inst.n), 17)
     start = np.zeros(inst.n, dtype=np.int64)
-    greedy = kern.complete_greedy(0, 0.0, 0.0, group.arrival, group.pf, group.pt, group.pc,
-                                  group.npts, start)
-    polished = kern.local_search(group.arrival, group.pf, group.pt, group.pc, group.npts,
-                                 start.copy(), 3, 10**9)
+    greedy = _dp_kernels.complete_greedy(0, 0.0, 0.0, *group.kernel_arrays, start)
+    polished = _dp_kernels.local_search(*group.kernel_arrays, start.copy(), 3, 10**9)
     assert polished <= greedy
 
 
@@ -99,6 +79,6 @@ def test_dive_finds_a_schedule_at_the_proven_optimum(inst):
     opt = solve(inst, "brute").objective
     group = _Group(inst, np.arange(inst.n), 17)
     cols = np.zeros(inst.n, dtype=np.int64)
-    assert kern.dive_to_target(group.arrival, group.pf, group.pt, group.pc, group.npts,
-                               group.tables, opt * (1 + 1e-12), 10**6, cols)
-    assert ddp.evaluate(inst, group.pidx[np.arange(inst.n), cols]).makespan <= opt * (1 + 1e-9)
+    assert _dp_kernels.dive_to_target(*group.kernel_arrays, group.tables, opt * (1 + 1e-12),
+                                      10**6, cols)
+    assert ddp.evaluate(inst, group.kept.choices_of(cols)).makespan <= opt * (1 + 1e-9)

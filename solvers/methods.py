@@ -1,0 +1,65 @@
+"""The registry of methods: name -> runner and what it supports; ``auto``'s choice.
+
+A runner is ``run(inst, time_limit, hint, *, started, **options) -> Outcome``; ``solve`` turns
+its ``Outcome`` into a ``Result``. Adding a method is one entry in ``REGISTRY``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import ddp
+
+from .brute import solve_brute
+from .cpsat import solve_cpsat
+from .dp import check_supported, solve_dp
+from .errors import UnsupportedInstance
+from .milp import solve_cbc, solve_highs
+from .result import Outcome
+
+AUTO = "auto"
+
+
+@dataclass(frozen=True)
+class Method:
+    """A method of ``solve``: its runner and what it supports (printed by the CLI's help)."""
+
+    run: Callable[..., Outcome]
+    support: str
+
+
+REGISTRY: dict[str, Method] = {
+    "dp": Method(solve_dp, "exact when every device has its own cloud unit (one device and one "
+                           "unit, or m devices on m separate units); numba; the fastest"),
+    "cpsat": Method(solve_cpsat, "any devices and units; OR-Tools CP-SAT on integer-scaled "
+                                 "times"),
+    "milp-highs": Method(solve_highs, "any devices and units; PuLP model solved by HiGHS "
+                                      "(highspy)"),
+    "milp-cbc": Method(solve_cbc, "any devices and units; PuLP model solved by CBC (bound: "
+                                  "ours, see milp.py)"),
+    "brute": Method(solve_brute, "any devices and units; enumerates (k+1)^n vectors (at most "
+                                 "2e6)"),
+}
+
+
+def choose_method(inst: ddp.Instance) -> str:
+    """``auto``'s choice: ``dp`` when it is exact for the instance, else ``milp-highs``."""
+    try:
+        check_supported(inst)
+    except UnsupportedInstance:
+        return "milp-highs"
+    return "dp"
+
+
+# What each method supports, ``auto`` included (the CLI's help prints it).
+SUPPORT: dict[str, str] = {**{name: method.support for name, method in REGISTRY.items()},
+                           AUTO: "dp when it is exact for the instance, else milp-highs"}
+METHODS: list[str] = list(SUPPORT)
+
+
+def runner(name: str) -> Callable[..., Outcome]:
+    """The runner of method ``name`` (not ``auto``: see ``choose_method``)."""
+    if name not in REGISTRY:
+        raise ValueError(f"unknown method {name!r} (known: {', '.join(METHODS)})")
+    return REGISTRY[name].run

@@ -1,0 +1,112 @@
+"""The one description of the MILP / CP-SAT model, read by both builders.
+
+Binaries ``x[j, p]``, exactly one per event over its kept points (``points.KeptPoints``; a
+dropped point is never needed); times ``front_finish[j]``, ``cloud_finish[j]`` and the
+``makespan``; and the rows, every one of the form ``left >= right + constant + sum_p
+coefficients[p] x[event, p]`` (``Model.rows``)::
+
+    front_finish[j] >= a_j + sum_p F[j,p] x[j,p]                                    (arrival)
+    front_finish[j] >= front_finish[previous event of the device] + sum_p F[j,p] x[j,p] (device)
+    cloud_finish[j] >= front_finish[j] + sum_p (T[j,p] + C[j,p]) x[j,p]               (ready)
+    cloud_finish[j] >= cloud_finish[previous event of the unit] + sum_p C[j,p] x[j,p]   (unit)
+    makespan >= cloud_finish[last event of each unit]          minimise makespan   (makespan)
+
+Why ``>=`` is exact: for fixed ``x`` every finish time of the recurrence is the max of exactly
+these right-hand sides, and each right-hand side is non-decreasing in the earlier finish times.
+So by induction over the events any feasible finish times are at least the recurrence's, and
+the recurrence's are feasible; ``min makespan`` is the makespan of ``x``, and the model's
+optimum is OPT. No big-M is needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+import ddp
+
+from .points import KeptPoints
+
+# The time variables a row names: ("front_finish", j), ("cloud_finish", j), ("makespan", 0).
+FRONT_FINISH = "front_finish"
+CLOUD_FINISH = "cloud_finish"
+MAKESPAN = "makespan"
+Variable = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class Row:
+    """``left >= right + constant + sum_p coefficients[p] * x[event, p]``."""
+
+    name: str
+    left: Variable
+    right: Variable | None
+    constant: float
+    event: int | None = None
+    coefficients: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class Model:
+    """An instance as the model sees it: arrivals, kept points, devices and units.
+
+    ``arrival`` and the times of ``kept`` are what the builders use as numbers: scaled for the
+    MILP, floored to integers for CP-SAT (``with_times``).
+    """
+
+    arrival: np.ndarray
+    front: np.ndarray
+    trans: np.ndarray
+    cloud: np.ndarray
+    kept: KeptPoints
+    device: np.ndarray
+    unit: np.ndarray
+
+    @classmethod
+    def of(cls, inst: ddp.Instance) -> Model:
+        kept = KeptPoints.of(inst.front, inst.trans, inst.cloud)
+        return cls(inst.arrival, kept.front, kept.trans, kept.cloud, kept, inst.device,
+                   inst.unit)
+
+    @property
+    def n(self) -> int:
+        return int(self.arrival.shape[0])
+
+    def with_times(self, convert: Callable[[np.ndarray], np.ndarray]) -> Model:
+        """The same model with ``convert`` applied to every time (arrivals and points)."""
+        return Model(convert(self.arrival), convert(self.front), convert(self.trans),
+                     convert(self.cloud), self.kept, self.device, self.unit)
+
+    def columns(self, j: int) -> range:
+        """The kept columns of event ``j`` (one binary each)."""
+        return range(int(self.kept.count[j]))
+
+    def event_rows(self, j: int, previous_on_device: int | None,
+                   previous_on_unit: int | None) -> Iterator[Row]:
+        """The rows of event ``j`` given the previous events of its device and unit."""
+        width = int(self.kept.count[j])
+        front = self.front[j, :width]
+        cloud = self.cloud[j, :width]
+        yield Row(f"arrival_{j}", (FRONT_FINISH, j), None, self.arrival[j], j, front)
+        if previous_on_device is not None:
+            yield Row(f"device_{j}", (FRONT_FINISH, j), (FRONT_FINISH, previous_on_device), 0,
+                      j, front)
+        yield Row(f"ready_{j}", (CLOUD_FINISH, j), (FRONT_FINISH, j), 0, j,
+                  self.trans[j, :width] + cloud)
+        if previous_on_unit is not None:
+            yield Row(f"unit_{j}", (CLOUD_FINISH, j), (CLOUD_FINISH, previous_on_unit), 0, j,
+                      cloud)
+
+    def rows(self) -> Iterator[Row]:
+        """Every ``>=`` row, event by event, then the makespan rows (one per unit)."""
+        last_of_device: dict[int, int] = {}
+        last_of_unit: dict[int, int] = {}
+        for j in range(self.n):
+            d, u = int(self.device[j]), int(self.unit[j])
+            yield from self.event_rows(j, last_of_device.get(d), last_of_unit.get(u))
+            last_of_device[d] = j
+            last_of_unit[u] = j
+        for u, j in last_of_unit.items():
+            yield Row(f"makespan_{u}", (MAKESPAN, 0), (CLOUD_FINISH, j), 0)
