@@ -2,7 +2,9 @@
 
 Each sub-command lives in its own module of this package with ``add_parser(subparsers)`` and
 ``run(args) -> int``; ``COMMANDS`` lists them in the order ``ddp --help`` shows. Bad input ends
-with exit status 2 and one line on stderr (``ddp: error: ...``), never a traceback.
+with exit status 2 and one line on stderr (``ddp: error: ...``), never a traceback. Anything
+else that goes wrong is a bug: one line naming the exception (``ddp: internal error: ...``) and
+exit status 1; ``ddp --debug COMMAND ...`` shows its traceback instead.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ddp", description="Dynamic DNN partitioning between front-end "
                      "devices and a cloud server: DDP, baselines, exact optimum, experiments.")
     parser.add_argument("--version", action="version", version=f"ddp {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the traceback of an internal error")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND",
                                        parser_class=_Parser)
     subparsers.required = True
@@ -58,6 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         error_line("interrupted")
         return 130
+    except Exception as exc:  # a bug: one line, the traceback only when asked for
+        if args.debug:
+            raise
+        text = " ".join(f"{type(exc).__name__}: {exc}".split())
+        print(f"ddp: internal error: {text} (run with --debug for the traceback)",
+              file=sys.stderr, flush=True)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import math
 
 from rich.table import Table
+
+from solvers import METHODS, SolverUnavailable, Status, check_time_limit, solve
 
 from ..errors import InstanceError
 from ..policies import POLICIES, run_policy
 from .common import CliError, console, error_line, format_choices, load, print_json
 
 HEURISTICS = list(POLICIES)
-SOLVERS = ["auto", "dp", "cpsat", "milp-cbc", "milp-highs", "brute"]
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -24,7 +24,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--policy", default="ddp", choices=HEURISTICS + ["opt"],
                         help="policy to run (default: ddp); opt: the offline optimum with a "
                              "proven lower bound")
-    parser.add_argument("--solver", default="auto", choices=SOLVERS,
+    parser.add_argument("--solver", default="auto", choices=METHODS,
                         help="exact method for --policy opt (default: auto, dp where it is "
                              "exact, else milp-highs)")
     parser.add_argument("--time-limit", type=float, default=60.0, metavar="S",
@@ -52,13 +52,10 @@ def solve_file(path: str, args: argparse.Namespace) -> dict:
 def run_opt(inst, solver: str, time_limit: float):
     """``solvers.solve`` with the CLI's errors: a missing, failing or unfit solver is a
     ``CliError`` carrying the reason."""
-    if not 0 < time_limit < math.inf:  # also nan; inf crashed the dp solver
-        raise CliError(f"--time-limit must be a finite number of seconds > 0, got {time_limit}")
     try:
-        from solvers import SolverUnavailable, Status, solve
-    except ImportError as exc:
-        raise CliError(f"the solvers package is not importable ({exc}); reinstall the "
-                       f"project: pip install -e .") from None
+        check_time_limit(time_limit, "--time-limit")
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     try:
         result = solve(inst, solver, time_limit=time_limit)
     except SolverUnavailable as exc:
