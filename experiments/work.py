@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import ddp
+import instances
+import solvers
 
 from .specs import POLICIES, Row
 
@@ -49,21 +51,32 @@ def status_text(status: Any) -> str:
 
 
 def solve_record(inst: ddp.Instance, options: dict[str, Any]) -> dict[str, Any]:
-    """The exact optimum (or best bound) of one instance, warm-started from DDP's choices."""
-    import solvers
+    """The exact optimum (or best bound) of one instance, warm-started from DDP's choices.
 
+    An exception of the solver (a bug, since ``solvers.solve`` turns a back-end's failures into
+    status ``error``) is recorded for this instance, named in ``error``, with status ``error``:
+    one bad instance does not end a run of thousands.
+    """
     options = dict(options)
     method = options.pop("method", "auto")
     time_limit = options.pop("time_limit", 60.0)
     hint = ddp.run_policy(inst, "ddp").choices
     started = time.perf_counter()
-    result = solvers.solve(inst, method=method, time_limit=time_limit, hint=hint, **options)
+    try:
+        result = solvers.solve(inst, method=method, time_limit=time_limit, hint=hint,
+                               **options)
+    except Exception as exc:
+        return {"status": "error", "method": str(method),
+                "runtime_s": round(time.perf_counter() - started, 6), "objective": None,
+                "lower_bound": None, "error": f"{type(exc).__name__}: {exc}"}
     elapsed = time.perf_counter() - started
     status = status_text(result.status)
     record: dict[str, Any] = {"status": status, "method": str(result.method),
                               "runtime_s": round(elapsed, 6)}
     if result.choices is None or status in ("error", "infeasible"):
         record.update(objective=None, lower_bound=None)
+        if status == "error":
+            record["error"] = result.message
         return record
     # The objective is the makespan of the choices through the one recurrence, whatever the
     # solver reported.
@@ -76,8 +89,6 @@ def solve_record(inst: ddp.Instance, options: dict[str, Any]) -> dict[str, Any]:
 
 def instance_record(row: Row, seed: int, solver: dict[str, Any] | None) -> dict[str, Any]:
     """Generate one instance, run every policy (and the solver), and describe the outcome."""
-    import instances
-
     started = time.perf_counter()
     inst = instances.generate(seed=seed, **row.generate_kwargs())
     makespans = {name: float(ddp.run_policy(inst, name).makespan) for name in POLICIES}

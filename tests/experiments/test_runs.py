@@ -190,3 +190,20 @@ def test_plot_command_draws_a_policy_and_the_optimum(tmp_path, capsys):
         assert out.read_bytes()[:4] == b"\x89PNG"
     assert main(["plot", str(path), "-o", str(tmp_path / "missing" / "x.png")]) == 2
     assert "cannot write the figure" in capsys.readouterr().err
+
+
+def test_a_solver_exception_is_recorded_for_its_instance(monkeypatch):
+    """An exception in solvers.solve becomes the instance's opt record (status error, named)."""
+    from experiments.specs import Row
+    from experiments.work import instance_record
+
+    def broken(*args, **kwargs):
+        raise KeyError("lost")
+
+    monkeypatch.setattr("solvers.solve", broken)
+    record = instance_record(Row("gap", NETWORK, "paper", 5, "0-720"), 1,
+                             {"method": "dp", "time_limit": 5.0})
+    assert record["opt"]["status"] == "error"
+    assert record["opt"]["error"] == "KeyError: 'lost'"
+    assert record["opt"]["objective"] is None
+    assert set(record["makespans"]) >= {"ddp"}
