@@ -1,8 +1,8 @@
-"""DDP's optimality gap: makespan over the offline optimum, per cell of settings.
+"""DDP's ratio to the optimum, ``Z / OPT`` (``ddp.metrics.ratio_to_opt``), per cell of settings.
 
 On an instance whose optimum is proven (status ``optimal``: objective and lower bound agree) the
 ratio is ``Z_X / OPT``; where the solver stopped at its (deterministic) limit it is ``Z_X / LB``
-with LB the solver's proven lower bound, which over-states the gap: such a cell's ratios are
+with LB the solver's proven lower bound, which over-states the ratio: such a cell's ratios are
 upper bounds (``upper_bound`` is true and ``proven < instances``).
 """
 
@@ -13,11 +13,12 @@ from typing import Any
 
 import numpy as np
 
+from ddp.metrics import ratio_to_opt
+from solvers import OPTIMAL_RTOL
+
 from .specs import Row
 
 GAP_POLICIES = ("ddp", "ns", "ac")
-# Relative tolerance of "optimal": the solvers' own contract (solvers/, issue 5).
-PROVEN_RTOL = 1e-6
 
 
 def reference(record: dict[str, Any]) -> tuple[float | None, bool]:
@@ -32,12 +33,13 @@ def reference(record: dict[str, Any]) -> tuple[float | None, bool]:
 
 
 def ratios(records: list[dict[str, Any]], policy: str) -> np.ndarray:
-    """Per-instance ``Z_policy / OPT`` (or over the lower bound where not proven)."""
+    """Per-instance ``ratio_to_opt``: ``Z_policy / OPT`` (over the lower bound where not
+    proven)."""
     values = []
     for record in records:
         ref, _ = reference(record)
         if ref is not None and ref > 0:
-            values.append(record["makespans"][policy] / ref)
+            values.append(ratio_to_opt(record["makespans"][policy], ref))
     return np.array(values, dtype=float)
 
 
@@ -92,10 +94,10 @@ def gap_summary(cells: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def is_consistent(record: dict[str, Any]) -> bool:
-    """A proven record has lower bound equal to the optimum (relative ``PROVEN_RTOL``)."""
+    """A proven record has lower bound equal to the optimum (``solvers.OPTIMAL_RTOL``)."""
     opt = record.get("opt") or {}
     if opt.get("status") != "optimal":
         return True
     objective, lower = opt.get("objective"), opt.get("lower_bound")
     return (objective is not None and lower is not None
-            and math.isclose(objective, lower, rel_tol=PROVEN_RTOL, abs_tol=1e-9))
+            and math.isclose(objective, lower, rel_tol=OPTIMAL_RTOL, abs_tol=1e-9))

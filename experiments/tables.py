@@ -1,9 +1,10 @@
 """Aggregate per-instance records into table rows: DDP's latency reduction against each baseline.
 
 Conventions of ``model.md``: the reduction on one instance is ``100 (Z_DDP - Z_X) / Z_X``
-(negative when DDP is faster) and a row reports the mean over its instances; the reduction of the
-mean makespans is given beside it, with the median of the per-instance reductions (the typical
-instance, robust to rare heavy ones) and a 95% confidence half-width of the mean.
+(``ddp.metrics.reduction_pct``, negative when DDP is faster) and a row reports the mean over
+its instances; the reduction of the mean makespans is given beside it, with the median of the
+per-instance reductions (the typical instance, robust to rare heavy ones) and a 95% confidence
+half-width of the mean.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from ddp.metrics import reduction_pct
+
 from .specs import BASELINES, Row
 
 
@@ -21,7 +24,7 @@ def reductions(records: list[dict[str, Any]], baseline: str) -> np.ndarray:
     ddp = np.array([r["makespans"]["ddp"] for r in records], dtype=float)
     other = np.array([r["makespans"][baseline] for r in records], dtype=float)
     keep = other > 0
-    return 100.0 * (ddp[keep] - other[keep]) / other[keep]
+    return reduction_pct(ddp[keep], other[keep])
 
 
 def _clean(value: float | None) -> float | None:
@@ -49,8 +52,7 @@ def table_rows(row: Row, records: list[dict[str, Any]], quick: bool) -> list[dic
                 if values.size > 1 else None)
         other_mean = (float(np.mean([r["makespans"][baseline] for r in records]))
                       if records else None)
-        of_means = (100.0 * (ddp_mean - other_mean) / other_mean
-                    if other_mean else None)
+        of_means = reduction_pct(ddp_mean, other_mean) if other_mean else None
         paper = row.paper.get(baseline)
         out.append({
             "experiment": row.experiment, "network": row.network, "scenario": row.scenario,

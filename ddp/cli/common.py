@@ -65,12 +65,5 @@ def format_choices(choices: Iterable[int], limit: int = 24) -> str:
     return text
 
 
-def reduction_pct(ddp_makespan: float, other_makespan: float) -> float | None:
-    """``100 (Z_DDP - Z_X) / Z_X`` (negative when DDP is faster), None when Z_X is 0."""
-    if other_makespan == 0:
-        return None if ddp_makespan != 0 else 0.0
-    return 100.0 * (ddp_makespan - other_makespan) / other_makespan
-
-
 def format_pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:+.2f}%"

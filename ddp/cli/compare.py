@@ -1,5 +1,5 @@
 """``ddp compare FILE``: every policy and the offline optimum on one instance, with DDP's
-reduction against each and DDP's optimality gap."""
+reduction against each and how far DDP is above the optimum."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import argparse
 from rich.table import Table
 
 from ..instance import Instance
+from ..metrics import excess_over_opt_pct, ratio_to_opt, reduction_pct_or_none
 from ..policies import POLICIES, run_policy
-from .common import console, format_choices, format_pct, load, print_json, reduction_pct
+from .common import console, format_choices, format_pct, load, print_json
+from .solve import run_opt
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -29,30 +31,28 @@ def compare_rows(inst: Instance) -> list[dict]:
     schedules = {name: run_policy(inst, name) for name in POLICIES}
     ddp_makespan = schedules["ddp"].makespan
     return [{"policy": name, "makespan": s.makespan,
-             "ddp_reduction_pct": reduction_pct(ddp_makespan, s.makespan),
+             "ddp_reduction_pct": reduction_pct_or_none(ddp_makespan, s.makespan),
              "status": "heuristic", "choices": [int(c) for c in s.choices]}
             for name, s in schedules.items()]
 
 
 def opt_row(inst: Instance, ddp_makespan: float, time_limit: float) -> dict:
-    """The OPT row: the optimum (``solvers.solve``, method auto), its bound and DDP's gap.
+    """The OPT row: the optimum (``solvers.solve``, method auto), its bound and DDP's excess.
 
-    ``ddp_gap_pct`` is ``100 (Z_DDP - OPT) / OPT`` (``ddp_over_opt`` the ratio); when OPT is
-    not proven, ``ddp_gap_pct_max`` bounds the true gap from the lower bound.
+    ``ddp_excess_pct`` is ``100 (Z_DDP - OPT) / OPT`` (``ddp_ratio_to_opt`` the ratio); when
+    OPT is not proven, ``ddp_excess_pct_max`` bounds the true excess from the lower bound.
     """
-    from .solve import run_opt
-
     result = run_opt(inst, "auto", time_limit)
     opt = float(result.objective)
     bound = float(result.lower_bound)
     row = {"policy": "opt", "makespan": opt,
-           "ddp_reduction_pct": reduction_pct(ddp_makespan, opt),
+           "ddp_reduction_pct": reduction_pct_or_none(ddp_makespan, opt),
            "status": str(result.status), "choices": [int(c) for c in result.choices],
            "lower_bound": bound, "solver": result.method,
            "runtime_s": round(float(result.runtime), 6),
-           "ddp_over_opt": ddp_makespan / opt if opt > 0 else None,
-           "ddp_gap_pct": reduction_pct(ddp_makespan, opt),
-           "ddp_gap_pct_max": reduction_pct(ddp_makespan, bound)}
+           "ddp_ratio_to_opt": ratio_to_opt(ddp_makespan, opt) if opt > 0 else None,
+           "ddp_excess_pct": excess_over_opt_pct(ddp_makespan, opt),
+           "ddp_excess_pct_max": excess_over_opt_pct(ddp_makespan, bound)}
     return row
 
 
@@ -70,13 +70,13 @@ def print_rows(rows: list[dict], title: str, time_unit: str = "ms") -> None:
                       format_pct(row["ddp_reduction_pct"]), format_choices(row["choices"]))
     opt = next((row for row in rows if row["policy"] == "opt"), None)
     if opt is not None:
-        ratio = opt["ddp_over_opt"]
-        table.caption = (f"DDP's gap to OPT: {format_pct(opt['ddp_gap_pct'])}"
+        ratio = opt["ddp_ratio_to_opt"]
+        table.caption = (f"DDP above OPT: {format_pct(opt['ddp_excess_pct'])}"
                          + (f" (DDP/OPT = {ratio:.6f})" if ratio is not None else ""))
         if opt["status"] != "optimal":
             table.caption += (f"; OPT not proven within the time limit (lower bound "
-                              f"{opt['lower_bound']:.3f}): the gap is at most "
-                              f"{format_pct(opt['ddp_gap_pct_max'])}")
+                              f"{opt['lower_bound']:.3f}): DDP is at most "
+                              f"{format_pct(opt['ddp_excess_pct_max'])} above it")
     console().print(table)
 
 

@@ -6,9 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from experiments import EXPERIMENTS
+
 from .common import CliError, console, print_json
 
-NAMES = ("table1", "table2", "table3", "table4", "table4-streams", "gap", "all")
+NAMES = (*EXPERIMENTS, "all")
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:

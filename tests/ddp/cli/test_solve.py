@@ -85,7 +85,7 @@ def test_solve_opt_brute_too_big_exit_2(files, capsys):
 
 
 def test_compare_json_has_opt_row_and_gap(files, capsys):
-    """``compare --json``: an OPT row with bound, status, solver and DDP's gap."""
+    """``compare --json``: an OPT row with bound, status, solver and DDP's excess over it."""
     code, out, err = run(["compare", files["single"], "--json", "--time-limit", 20], capsys)
     assert code == 0 and err == []
     records = [json.loads(line) for line in out]
@@ -94,9 +94,9 @@ def test_compare_json_has_opt_row_and_gap(files, capsys):
     ddp_makespan = records[0]["makespan"]
     assert opt["status"] == "optimal" and opt["solver"] == "dp"
     assert opt["makespan"] <= min(r["makespan"] for r in records[:-1])
-    assert opt["ddp_over_opt"] == pytest.approx(ddp_makespan / opt["makespan"])
-    assert opt["ddp_gap_pct"] == pytest.approx(100 * (ddp_makespan / opt["makespan"] - 1))
-    assert opt["ddp_gap_pct_max"] >= opt["ddp_gap_pct"] - 1e-9
+    assert opt["ddp_ratio_to_opt"] == pytest.approx(ddp_makespan / opt["makespan"])
+    assert opt["ddp_excess_pct"] == pytest.approx(100 * (ddp_makespan / opt["makespan"] - 1))
+    assert opt["ddp_excess_pct_max"] >= opt["ddp_excess_pct"] - 1e-9
 
 
 def test_compare_table_shows_opt_and_gap(files, capsys):
@@ -104,7 +104,7 @@ def test_compare_table_shows_opt_and_gap(files, capsys):
     code, out, _ = run(["compare", files["shared"]], capsys)
     text = " ".join(" ".join(out).split())
     assert code == 0
-    assert "OPT" in text and "DDP's gap to OPT" in text and "DDP/OPT" in text
+    assert "OPT" in text and "DDP above OPT" in text and "DDP/OPT" in text
 
 
 def test_compare_time_limit_reached_says_not_proven(files, capsys):
