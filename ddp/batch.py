@@ -18,6 +18,7 @@ from ._jit import njit
 from .instance import Instance
 from .policies import CHOOSING_MODES, check_policy, fixed_point
 from .recurrence import MODE_GIVEN, schedule_kernel
+from .schedule import event_times_kernel
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def _batch_kernel(mode, arrival, front, trans, cloud, device, unit, devices, clo
     for thread in numba.prange(threads):
         for index in range(thread, count, threads):
             n = arrival[index].shape[0]
-            out = np.empty((5, n))
+            out = event_times_kernel(n)
             makespans[index] = schedule_kernel(
                 mode, arrival[index], front[index], trans[index], cloud[index], device[index],
                 unit[index], np.zeros(devices[index]), np.zeros(cloud_units[index]),

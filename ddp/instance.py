@@ -76,6 +76,43 @@ def _float_array(value: Any, key: str, ndim: int) -> np.ndarray:
     return array
 
 
+def _check_widths(times: dict[str, np.ndarray], event: int) -> None:
+    """Rows of ``k+1 >= 2`` numbers, the same ``k+1`` for front, trans and cloud."""
+    for key, array in times.items():
+        if array.shape[1] < 2:
+            raise InstanceError(f"rows have {array.shape[1]} numbers; k+1 >= 2 needed",
+                                key=key, event=event)
+    widths = {key: array.shape[1] for key, array in times.items()}
+    if len(set(widths.values())) > 1:
+        raise InstanceError(f"rows have {widths['trans']} and {widths['cloud']} numbers but "
+                            f"front rows have {widths['front']}: all need the same k+1",
+                            key="trans" if widths["trans"] != widths["front"] else "cloud",
+                            event=event)
+
+
+def event_rows(front: Any, trans: Any, cloud: Any, event: int,
+               width: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One event's ``front, trans, cloud`` rows as ``(1, k+1)`` arrays, checked as an
+    ``Instance`` checks its rows (errors name ``event``); ``width``: the ``k+1`` of earlier
+    events, when there are any."""
+    times = {}
+    for key, value in zip(TIME_KEYS, (front, trans, cloud), strict=True):
+        row = value if isinstance(value, (list, tuple)) else np.asarray(value)
+        if isinstance(row, np.ndarray) and row.dtype != np.bool_ and row.ndim != 1:
+            raise InstanceError(f"expected a list of numbers, got an array of shape "
+                                f"{row.shape}", key=key, event=event)
+        try:
+            times[key] = _float_array([row] if isinstance(row, (list, tuple)) else row[None, :],
+                                      key, 2)
+        except InstanceError as exc:
+            raise InstanceError(exc.reason, key=key, event=event) from None
+    _check_widths(times, event)
+    if width is not None and times["front"].shape[1] != width:
+        raise InstanceError(f"row has {times['front'].shape[1]} numbers, event 0 has {width}: "
+                            f"every row needs the same k+1", key="front", event=event)
+    return times["front"], times["trans"], times["cloud"]
+
+
 def _int_array(value: Any, key: str, n: int) -> np.ndarray:
     _scan_numbers(value, key, integer=True)
     if isinstance(value, np.ndarray) and value.dtype.kind != "i" and value.dtype.kind != "u":
@@ -156,17 +193,9 @@ class Instance:
             array = _float_array(value, key, 2)
             if array.shape[0] != n:
                 raise InstanceError(f"has {array.shape[0]} rows, arrival has {n} events", key=key)
-            if array.shape[1] < 2:
-                raise InstanceError(f"rows have {array.shape[1]} numbers; k+1 >= 2 needed",
-                                    key=key, event=0)
             times[key] = array
-        widths = {key: array.shape[1] for key, array in times.items()}
-        if len(set(widths.values())) > 1:
-            raise InstanceError(f"rows have {widths['trans']} and {widths['cloud']} numbers but "
-                                f"front rows have {widths['front']}: all need the same k+1",
-                                key="trans" if widths["trans"] != widths["front"] else "cloud",
-                                event=0)
-        k = widths["front"] - 1
+        _check_widths(times, event=0)
+        k = times["front"].shape[1] - 1
 
         if device is None:
             device = np.zeros(n, dtype=np.int64)

@@ -12,20 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from .errors import InstanceError
+from .instance import event_rows
 from .recurrence import MODE_DDP, schedule_kernel
-from .schedule import EVENT_TIMES, Schedule
-
-
-def _row(values, key: str, width: int | None, event: int) -> np.ndarray:
-    row = np.ascontiguousarray(values, dtype=np.float64)
-    if row.ndim != 1 or row.shape[0] < 2:
-        raise InstanceError("needs a row of k+1 >= 2 numbers", key=key, event=event)
-    if width is not None and row.shape[0] != width:
-        raise InstanceError(f"has {row.shape[0]} points, earlier events had {width}", key=key,
-                            event=event)
-    if not np.all(np.isfinite(row)) or np.any(row < 0):
-        raise InstanceError("times must be finite and >= 0", key=key, event=event)
-    return row.reshape(1, -1)
+from .schedule import Schedule, event_times
 
 
 class OnlineDDP:
@@ -73,11 +62,7 @@ class OnlineDDP:
             raise InstanceError(f"arrival {arrival!r} is before the previous one "
                                 f"{self._last_arrival!r} or not finite", key="arrival",
                                 event=event)
-        rows = [_row(values, key, self._width, event)
-                for key, values in (("front", front), ("trans", trans), ("cloud", cloud))]
-        if len({row.shape[1] for row in rows}) != 1:
-            raise InstanceError("front, trans and cloud rows need the same k+1", key="trans",
-                                event=event)
+        rows = event_rows(front, trans, cloud, event, self._width)
         device = int(device)
         if device < 0:
             raise InstanceError(f"{device} is negative", key="device", event=event)
@@ -89,11 +74,10 @@ class OnlineDDP:
             raise InstanceError(f"{unit} is out of range 0..{self.cloud_units - 1}", key="unit",
                                 event=event)
         choice = np.zeros(1, dtype=np.int64)
-        times = np.empty((5, 1))
-        finish = schedule_kernel(MODE_DDP, np.array([arrival]), rows[0], rows[1], rows[2],
-                                 np.array([device]), np.array([unit]), self.front_free,
-                                 self.cloud_free, choice, times[0], times[1], times[2],
-                                 times[3], times[4])
+        times = event_times(1)
+        finish = schedule_kernel(MODE_DDP, np.array([arrival]), *rows, np.array([device]),
+                                 np.array([unit]), self.front_free, self.cloud_free, choice,
+                                 *times)
         self._width = rows[0].shape[1]
         self._last_arrival = arrival
         self._choices.append(int(choice[0]))
@@ -103,8 +87,6 @@ class OnlineDDP:
 
     def schedule(self) -> Schedule:
         """The schedule of every event pushed so far."""
-        times = np.array(self._times).reshape(-1, 5).T
-        return Schedule(np.array(self._choices, dtype=np.int64),
-                        **{name: np.ascontiguousarray(times[i])
-                           for i, name in enumerate(EVENT_TIMES)},
-                        makespan=self.makespan, policy="ddp")
+        times = np.ascontiguousarray(np.array(self._times).reshape(-1, 5).T)
+        return Schedule.from_event_times(np.array(self._choices, dtype=np.int64), times,
+                                         self.makespan, policy="ddp")

@@ -14,7 +14,7 @@ import numpy as np
 from ._jit import njit
 from .errors import InstanceError
 from .instance import Instance
-from .schedule import Schedule
+from .schedule import Schedule, event_times
 
 # How ``schedule_kernel`` picks each event's point.
 MODE_GIVEN = 0  # read ``choices`` (evaluate, AC, AF, FB, a solver's answer)
@@ -107,11 +107,11 @@ def run_kernel(inst: Instance, mode: int, choices: np.ndarray | None = None,
     n = inst.n
     if choices is None:
         choices = np.zeros(n, dtype=np.int64)
-    outputs = [np.empty(n) for _ in range(5)]
+    times = event_times(n)
     makespan = schedule_kernel(mode, inst.arrival, inst.front, inst.trans, inst.cloud,
                                inst.device, inst.unit, np.zeros(inst.devices),
-                               np.zeros(inst.cloud_units), choices, *outputs)
-    return Schedule(choices, *outputs, makespan=float(makespan), policy=policy)
+                               np.zeros(inst.cloud_units), choices, *times)
+    return Schedule.from_event_times(choices, times, makespan, policy=policy)
 
 
 def check_choices(inst: Instance, choices) -> np.ndarray:

@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from ._jit import njit
+
 EVENT_TIMES = ("start_front", "finish_front", "ready", "start_cloud", "finish_cloud")
 
 
@@ -39,6 +41,13 @@ class Schedule:
     makespan: float
     policy: str | None = field(default=None)
 
+    @classmethod
+    def from_event_times(cls, choices: np.ndarray, times: np.ndarray, makespan: float,
+                         policy: str | None = None) -> Schedule:
+        """The schedule of ``schedule_kernel``'s outputs: ``times`` a C-contiguous ``(5, n)``
+        block, rows in ``EVENT_TIMES`` order (see ``event_times``)."""
+        return cls(choices, *times, makespan=float(makespan), policy=policy)
+
     @property
     def n(self) -> int:
         return len(self.choices)
@@ -53,3 +62,13 @@ class Schedule:
                  **{name: float(getattr(self, name)[j]) for name in EVENT_TIMES}}
                 for j in range(self.n)]
         return data
+
+
+def event_times(n: int) -> np.ndarray:
+    """The five per-event output arrays of ``schedule_kernel``, as the rows of one ``(5, n)``
+    block in ``EVENT_TIMES`` order (``Schedule.from_event_times`` reads them back)."""
+    return np.empty((5, n))
+
+
+# The same allocation for numba kernels (a Python caller skips numba's dispatch).
+event_times_kernel = njit(event_times)

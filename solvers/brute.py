@@ -12,6 +12,7 @@ import numpy as np
 import ddp
 from ddp._jit import njit
 from ddp.recurrence import MODE_GIVEN, schedule_kernel
+from ddp.schedule import event_times_kernel
 
 from .errors import UnsupportedInstance
 from .result import Outcome
@@ -25,7 +26,7 @@ def _enumerate(arrival, front, trans, cloud, device, unit, devices, units):
     choices = np.zeros(n, dtype=np.int64)
     best = choices.copy()
     best_makespan = np.inf
-    outputs = [np.empty(n) for _ in range(5)]
+    outputs = event_times_kernel(n)
     while True:
         makespan = schedule_kernel(MODE_GIVEN, arrival, front, trans, cloud, device, unit,
                                    np.zeros(devices), np.zeros(units), choices, outputs[0],
