@@ -17,8 +17,8 @@ from ddp.recurrence import check_choices
 from . import _improve_kernels
 from .points import KeptPoints
 
-# Recurrence steps of the local search counted as one second of budget (the kernels run about
-# twice as many); budgets in steps, not seconds, make a run's result independent of the clock.
+# Recurrence steps of the local search counted as one second of budget (below the kernels' rate,
+# see docs/solvers.md); budgets in steps, not seconds, make a result independent of the clock.
 STEPS_PER_SECOND = 5e7
 CLOUD_BIASES = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 FRONT_BIASES = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0)
