@@ -274,3 +274,23 @@ def test_console_script_exit_status_and_single_error_line(bad_file):
     lines = result.stderr.splitlines()
     assert lines == [f"ddp: error: {bad_file}: key 'front', event 1: value -1.0 is negative "
                      f"(times must be >= 0)"]
+
+
+def _broken(args):
+    raise KeyError("no such thing")
+
+
+def test_an_internal_error_is_one_line_and_exit_1(monkeypatch, capsys):
+    """A bug in a command: one line naming the exception, exit status 1, no traceback."""
+    monkeypatch.setattr("ddp.cli.demo.run", _broken)
+    code, out, err = run(["demo"], capsys)
+    assert code == 1
+    assert err == ["ddp: internal error: KeyError: 'no such thing' (run with --debug for the "
+                   "traceback)"]
+
+
+def test_debug_shows_the_traceback_of_an_internal_error(monkeypatch):
+    """With --debug the exception propagates (Python prints its traceback)."""
+    monkeypatch.setattr("ddp.cli.demo.run", _broken)
+    with pytest.raises(KeyError, match="no such thing"):
+        main(["--debug", "demo"])
