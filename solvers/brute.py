@@ -44,7 +44,8 @@ def _enumerate(arrival, front, trans, cloud, device, unit, devices, units):
     return best, best_makespan
 
 
-def solve_brute(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *,
+def solve_brute(inst: ddp.Instance, time_limit: float = 60.0,
+                hint: np.ndarray | None = None, *,
                 max_vectors: int = MAX_VECTORS, started: float | None = None) -> Outcome:
     """The optimum by enumeration; raises ``UnsupportedInstance`` past ``max_vectors``.
 

@@ -154,7 +154,8 @@ def convert(inst: ddp.Instance, built: Built, start: np.ndarray, solver: Any,
     return Outcome(choices, bound, message, stats)
 
 
-def solve_cpsat(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, workers: int = 2,
+def solve_cpsat(inst: ddp.Instance, time_limit: float = 60.0,
+                hint: np.ndarray | None = None, *, workers: int = 2,
                 deterministic: bool = False, deterministic_time: float | None = None,
                 seed: int = 0, log: bool = False, started: float | None = None) -> Outcome:
     """OPT with CP-SAT (see the module docstring for the scaling)."""

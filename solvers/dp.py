@@ -58,7 +58,8 @@ def check_supported(inst: ddp.Instance) -> None:
                 f"milp-highs or milp-cbc (or auto)")
 
 
-def solve_dp(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *, beam_width: int = 64,
+def solve_dp(inst: ddp.Instance, time_limit: float = 60.0,
+             hint: np.ndarray | None = None, *, beam_width: int = 64,
              weights: int | None = None, max_states: int = 5_000_000,
              local_search_passes: int = 4, started: float | None = None) -> Outcome:
     """Exact optimum by bounded dynamic programming (see the module docstring).
@@ -203,7 +204,8 @@ class _Group:
         return columns, value
 
     # -- the stage loop, shared by the beam and the exact search ---------------------------
-    def probe(self, j: int, front_free: np.ndarray, cloud_free: np.ndarray):
+    def probe(self, j: int, front_free: np.ndarray,
+              cloud_free: np.ndarray) -> tuple[float, int, np.ndarray | None]:
         """DDP's rule from the states of least C, least F and the middle, before event ``j``.
 
         Returns ``(makespan, state, columns of events j..n-1)`` of the best of the three.
@@ -219,7 +221,8 @@ class _Group:
         return best
 
     @staticmethod
-    def rebuild(parents, points, j: int, index: int, columns: np.ndarray) -> None:
+    def rebuild(parents: list[np.ndarray], points: list[np.ndarray], j: int, index: int,
+                columns: np.ndarray) -> None:
         """Write the columns of events ``0..j`` on the stored path to state ``index``."""
         for e in range(j, -1, -1):
             columns[e] = points[e][index]

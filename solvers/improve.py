@@ -10,6 +10,7 @@ are then polished by single-event local search ranked by (makespan, sum of cloud
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 import ddp
 from ddp.recurrence import check_choices
@@ -24,7 +25,7 @@ CLOUD_BIASES = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 FRONT_BIASES = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0)
 
 
-def warm_start(inst: ddp.Instance, hint=None) -> np.ndarray:
+def warm_start(inst: ddp.Instance, hint: ArrayLike | None = None) -> np.ndarray:
     """The warm-start choices: ``hint`` when given (validated), else DDP's choices."""
     if hint is None:
         return np.asarray(ddp.run_policy(inst, "ddp").choices, dtype=np.int64)

@@ -215,7 +215,8 @@ def convert_cbc(problem: Problem, start: np.ndarray, result: str, claimed: float
                    {"cbc_result": result, "cbc_claimed_bound": claimed})
 
 
-def solve_cbc(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *,
+def solve_cbc(inst: ddp.Instance, time_limit: float = 60.0,
+              hint: np.ndarray | None = None, *,
               threads: int | None = None, started: float | None = None,
               msg: bool = False) -> Outcome:
     """OPT with CBC (PuLP's bundled ``PULP_CBC_CMD``), relative gap 0, warm started."""
@@ -309,7 +310,8 @@ def convert_highs(problem: Problem, start: np.ndarray, run: HighsRun, notes: lis
                     "nodes": int(run.info.mip_node_count)})
 
 
-def solve_highs(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *,
+def solve_highs(inst: ddp.Instance, time_limit: float = 60.0,
+                hint: np.ndarray | None = None, *,
                 threads: int | None = None, started: float | None = None,
                 msg: bool = False) -> Outcome:
     """OPT with HiGHS (PuLP's ``HiGHS`` API over ``highspy``), relative gap 0, warm started.

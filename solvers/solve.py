@@ -6,7 +6,7 @@ import math
 import time
 from typing import Any
 
-import numpy as np
+from numpy.typing import ArrayLike
 
 import ddp
 
@@ -31,7 +31,7 @@ def check_time_limit(time_limit: Any, name: str = "time_limit") -> float:
 
 
 def solve(inst: ddp.Instance, method: str = AUTO, time_limit: float = 60.0,
-          hint: np.ndarray | list[int] | None = None, **options: Any) -> Result:
+          hint: ArrayLike | None = None, **options: Any) -> Result:
     """The offline optimum of ``inst`` with a proven lower bound.
 
     Parameters
