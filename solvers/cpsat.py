@@ -39,7 +39,7 @@ import ddp
 from .bounds import pair_bound, with_cheap_bound
 from .errors import SolverUnavailable, native_call
 from .improve import better_start, warm_start
-from .model import CLOUD_FINISH, FRONT_FINISH, MAKESPAN, Model
+from .model import CLOUD_FINISH, FRONT_FINISH, MAKESPAN, Model, Row
 from .result import Outcome
 
 MAX_SCALED = 2.0 ** 50  # keep every scaled time far from int64 overflow in sums
@@ -93,13 +93,14 @@ def build(inst: ddp.Instance, start: np.ndarray) -> Built:
     times = {(kind, j): cp.NewIntVar(0, top, f"{kind}_{j}")
              for kind in (FRONT_FINISH, CLOUD_FINISH) for j in range(model.n)}
     times[MAKESPAN, 0] = cp.NewIntVar(0, top, MAKESPAN)
-    for j in range(model.n):
-        cp.AddExactlyOne(x[j])
-    for row in model.rows():
+
+    def add_row(row: Row) -> None:
         right = times[row.right] if row.right is not None else 0
         work = 0 if row.event is None else sum(
             int(c) * v for c, v in zip(row.coefficients, x[row.event], strict=True))
         cp.Add(times[row.left] >= right + int(row.constant) + work)
+
+    model.feed(lambda j: cp.AddExactlyOne(x[j]), add_row)
     cp.Minimize(times[MAKESPAN, 0])
     start_columns = model.kept.columns_of(start)
     for j in range(model.n):

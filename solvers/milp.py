@@ -39,7 +39,7 @@ import ddp
 from .bounds import own_bound, pair_bound, with_cheap_bound
 from .errors import SolverUnavailable, native_call
 from .improve import better_start, warm_start
-from .model import CLOUD_FINISH, FRONT_FINISH, MAKESPAN, Model
+from .model import CLOUD_FINISH, FRONT_FINISH, MAKESPAN, Model, Row
 from .result import Outcome
 
 
@@ -129,13 +129,19 @@ def build(inst: ddp.Instance, start: np.ndarray) -> Problem:
              for kind in (FRONT_FINISH, CLOUD_FINISH) for j in range(model.n)}
     times[MAKESPAN, 0] = var(MAKESPAN, lowBound=0)
     prob += times[MAKESPAN, 0]
-    for j in range(model.n):
+
+    def one_point(j: int) -> None:
+        nonlocal prob
         prob += pulp.lpSum(x[j]) == 1, f"one_point_{j}"
-    for row in model.rows():
+
+    def add_row(row: Row) -> None:
+        nonlocal prob
         right = times[row.right] if row.right is not None else 0
         work = 0 if row.event is None else pulp.lpSum(
             float(c) * v for c, v in zip(row.coefficients, x[row.event], strict=True))
         prob += times[row.left] >= right + float(row.constant) + work, row.name
+
+    model.feed(one_point, add_row)
     problem = Problem(inst, model, scale, prob, x, times)
     # the model has only kept points: a dropped point's start moves to one at least as good
     problem.set_start(model.kept.choices_of(model.kept.columns_of(start)))

@@ -3,7 +3,7 @@
 Binaries ``x[j, p]``, exactly one per event over its kept points (``points.KeptPoints``; a
 dropped point is never needed); times ``front_finish[j]``, ``cloud_finish[j]`` and the
 ``makespan``; and the rows, every one of the form ``left >= right + constant + sum_p
-coefficients[p] x[event, p]`` (``Model.rows``)::
+coefficients[p] x[event, p]`` (``Model.feed`` gives them to a builder)::
 
     front_finish[j] >= a_j + sum_p F[j,p] x[j,p]                                    (arrival)
     front_finish[j] >= front_finish[previous event of the device] + sum_p F[j,p] x[j,p] (device)
@@ -99,14 +99,29 @@ class Model:
             yield Row(f"unit_{j}", (CLOUD_FINISH, j), (CLOUD_FINISH, previous_on_unit), 0, j,
                       cloud)
 
-    def rows(self) -> Iterator[Row]:
-        """Every ``>=`` row, event by event, then the makespan rows (one per unit)."""
+    def rows_by_event(self) -> Iterator[tuple[int, list[Row]]]:
+        """Each event with its rows, in event order."""
         last_of_device: dict[int, int] = {}
         last_of_unit: dict[int, int] = {}
         for j in range(self.n):
             d, u = int(self.device[j]), int(self.unit[j])
-            yield from self.event_rows(j, last_of_device.get(d), last_of_unit.get(u))
+            yield j, list(self.event_rows(j, last_of_device.get(d), last_of_unit.get(u)))
             last_of_device[d] = j
             last_of_unit[u] = j
-        for u, j in last_of_unit.items():
-            yield Row(f"makespan_{u}", (MAKESPAN, 0), (CLOUD_FINISH, j), 0)
+
+    def makespan_rows(self) -> list[Row]:
+        """``makespan >= cloud_finish[last event of u]`` for each unit ``u`` (first used first)."""
+        last_of_unit = {int(u): j for j, u in enumerate(self.unit)}
+        first_use = dict.fromkeys(int(u) for u in self.unit)
+        return [Row(f"makespan_{u}", (MAKESPAN, 0), (CLOUD_FINISH, last_of_unit[u]), 0)
+                for u in first_use]
+
+    def feed(self, one_point: Callable[[int], None], row: Callable[[Row], None]) -> None:
+        """Give a builder the whole model: per event its "exactly one point" constraint, then
+        its rows; then the makespan rows. Both builders add constraints in this order."""
+        for j, rows in self.rows_by_event():
+            one_point(j)
+            for each in rows:
+                row(each)
+        for each in self.makespan_rows():
+            row(each)
