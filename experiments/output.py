@@ -17,8 +17,6 @@ TITLES = {
     "table2": "Table 2: random intervals 0-720 ms",
     "table3": "Table 3: n from a normal distribution, random intervals",
     "table4": "Table 4: several front-end devices sharing one cloud unit",
-    "table4-streams": "Table 4 with an arrival stream per device (NOT model.md's one shared "
-                      "stream): several front-end devices sharing one cloud unit",
     "gap": "Optimality gap: makespan over the offline optimum",
 }
 
@@ -67,11 +65,21 @@ def _setting_text(setting: dict[str, Any], keys: tuple[str, ...]) -> list[str]:
     return [str(setting[k]) for k in keys]
 
 
+def _streams_text(rows: list[dict[str, Any]]) -> str:
+    """How the devices' events arrive, for a title: only where there are several devices."""
+    if not any(r["setting"].get("devices", 1) > 1 for r in rows):
+        return ""
+    if all(r["setting"].get("streams") == "per-device" for r in rows):
+        return ", an arrival stream per device"
+    return ", one arrival stream shared by the devices"
+
+
 def table_view(name: str, rows: list[dict[str, Any]], meta: dict[str, Any]) -> Table:
     """A rich table: one line per setting; per baseline ours, and below it the paper's figure
     with the difference (ours minus the paper's) in brackets."""
     quick = " [bold yellow](QUICK: reduced sizes)[/]" if meta.get("quick") else ""
-    table = Table(title=f"{TITLES[name]}{quick}",
+    title = TITLES[name] + _streams_text(rows)
+    table = Table(title=f"{title}{quick}",
                   caption="DDP's latency reduction: mean over N instances of "
                           "100 (Z_DDP - Z_X) / Z_X.\nBelow, dim: the paper's figure "
                           "(ours minus the paper's).")

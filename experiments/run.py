@@ -3,7 +3,7 @@
 The results folder of an experiment (``results/table1``, ``results/table1-quick``, ...) holds
 ``records.jsonl`` (one record per instance, written as each finishes), ``<name>.json`` (the rows
 with the settings, seeds, versions and timings), ``<name>.csv`` (the rows) and, with plots on,
-PNG files. ``resume`` keeps the records already there and computes only the missing ones: the
+PNG files. Table 4 in its one-stream form goes to ``results/table4-one-stream``. ``resume`` keeps the records already there and computes only the missing ones: the
 final rows are those of an uninterrupted run.
 """
 
@@ -21,7 +21,8 @@ import ddp
 from . import output
 from .executor import default_jobs, execute
 from .gap import gap_row, gap_summary
-from .specs import EXPERIMENTS, SEED_STRIDE, Row, experiment_rows, gap_solver, instance_seeds
+from .specs import (EXPERIMENTS, SEED_STRIDE, TABLE4_STREAMS, Row, experiment_rows, gap_solver,
+                    instance_seeds)
 from .store import RecordStore
 from .tables import table_rows
 from .work import split_units
@@ -41,6 +42,7 @@ class Options:
     progress: bool = True
     plots: bool = False
     solver: dict[str, Any] | None = None  # gap: options of solvers.solve for every cell
+    streams: str | None = None  # Table 4's arrival streams: per-device (default) or one
 
 
 @dataclass
@@ -77,6 +79,8 @@ def check_names(networks: list[str] | None, scenarios: list[str] | None
 
 
 def results_folder(name: str, options: Options) -> Path:
+    if name == "table4" and (options.streams or TABLE4_STREAMS) == "one":
+        name = "table4-one-stream"
     return Path(options.results) / (f"{name}-quick" if options.quick else name)
 
 
@@ -94,8 +98,7 @@ def _versions() -> dict[str, str]:
 
 
 def run_experiment(name: str, options: Options | None = None) -> ExperimentResult:
-    """Run experiment ``name`` (``table1`` .. ``table4``, ``table4-streams``, ``gap``) and save
-    its results.
+    """Run experiment ``name`` (``table1`` .. ``table4``, ``gap``) and save its results.
 
     Parameters
     ----------
@@ -110,7 +113,7 @@ def run_experiment(name: str, options: Options | None = None) -> ExperimentResul
         raise ValueError(f"unknown experiment {name!r} (known: {', '.join(EXPERIMENTS)}, all)")
     options = options or Options()
     networks, scenarios = check_names(options.networks, options.scenarios)
-    rows = experiment_rows(name, networks, scenarios, options.quick)
+    rows = experiment_rows(name, networks, scenarios, options.quick, options.streams)
     solver_options = {row.key: (dict(options.solver) if options.solver else gap_solver(row))
                for row in rows} if name == "gap" else {}
     folder = results_folder(name, options)

@@ -5,14 +5,15 @@ averaged over many seeded instances; a *cell* of the gap experiment is the same 
 exact optimum computed per instance. ``--quick`` shrinks every experiment (50 instances a row,
 n at most 500, gap cells small enough to prove) for CI and a first look.
 
-The paper's figures are those of ``shared/spec/model.md``. The paper gives one table for both of
-its networks without saying which one it shows, so each row carries its setting's figure whatever
-the network and scenario: the difference column then reads "ours minus the paper's".
+The paper gives one table for both of its networks without saying which one it shows, so each
+row carries its setting's figure whatever the network and scenario: the difference column then
+reads "ours minus the paper's".
 
-``table4-streams`` is Table 4 with an arrival stream per device (``instances.generate(...,
-streams="per-device")``), a departure from ``model.md``'s one shared stream: with one stream the
-offered load does not grow with the devices and Table 4's trend does not appear; with a stream
-per device it does. The paper's Table 4 figures stand beside it.
+Table 4 gives each front-end device its own arrival stream (``instances.generate(...,
+streams="per-device")``): with one stream shared by the devices the offered load does not grow
+with them and the paper's trend cannot appear (``docs/scenarios.md``). The one-stream form stays
+available (``streams="one"``); its rows have other keys, so neither form reuses the other's
+records.
 """
 
 from __future__ import annotations
@@ -20,8 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-EXPERIMENTS = ("table1", "table2", "table3", "table4", "table4-streams", "gap")
-TABLES = ("table1", "table2", "table3", "table4", "table4-streams")
+from instances.arrivals import check_streams
+from instances.generate import GENERATOR
+
+EXPERIMENTS = ("table1", "table2", "table3", "table4", "gap")
+TABLES = ("table1", "table2", "table3", "table4")
+# Table 4's arrival streams unless told otherwise (one per device, as the paper's trend needs).
+TABLE4_STREAMS = "per-device"
 BASELINES = ("af", "fb", "ac", "ns")
 POLICIES = ("ddp",) + BASELINES
 
@@ -41,7 +47,7 @@ class Row:
     Attributes
     ----------
     experiment : str
-        ``table1`` .. ``table4``, ``table4-streams`` or ``gap``.
+        ``table1`` .. ``table4`` or ``gap``.
     network, scenario : str
         Passed to ``instances.generate``.
     events : int or str
@@ -52,9 +58,9 @@ class Row:
     count : int
         Instances in the row.
     streams : str
-        ``"one"`` (``model.md``) or ``"per-device"``: the arrival streams of
-        ``instances.generate``. Named in the key, setting and generator arguments only when not
-        ``"one"``, so the rows of the other experiments keep their keys and records.
+        ``"one"`` or ``"per-device"``: the arrival streams of ``instances.generate`` (the same
+        instances with one device). Named in the key, setting and generator arguments only when
+        not ``"one"``.
     paper : dict
         The paper's reduction (%) per baseline, where it gives one.
     """
@@ -88,10 +94,17 @@ class Row:
 
     @property
     def key(self) -> str:
-        """A canonical name of the setting: records of a row are stored under it."""
+        """A canonical name of the setting: records of a row are stored under it.
+
+        It names the instance generator's version (``instances.generate.GENERATOR``), so records
+        computed on the instances of an earlier version (another calibration) are not reused by
+        ``--resume``: they are computed again.
+        """
         key = (f"{self.experiment}/{self.network}/{self.scenario}/n={self.events}/"
                f"interval={self.interval}/devices={self.devices}/units={self.cloud_units}")
-        return key if self.streams == "one" else f"{key}/streams={self.streams}"
+        if self.streams != "one":
+            key += f"/streams={self.streams}"
+        return f"{key}/generator={GENERATOR}"
 
     def generate_kwargs(self) -> dict[str, Any]:
         """Keyword arguments of ``instances.generate`` (without the seed)."""
@@ -130,8 +143,8 @@ def _cap_normal(events: str, quick: bool) -> str:
     return f"normal:{low}-{min(high, QUICK_MAX_EVENTS)}"
 
 
-def _table_settings(name: str, quick: bool) -> list[dict[str, Any]]:
-    """The settings of a table's rows with their paper figures (``model.md``)."""
+def _table_settings(name: str, quick: bool, streams: str) -> list[dict[str, Any]]:
+    """The settings of a table's rows with the paper's figures."""
     if name == "table1":
         return [
             {"events": 8, "interval": "0", "paper": _paper(-82.65, -82.41, -13.27, -13.27)},
@@ -155,23 +168,27 @@ def _table_settings(name: str, quick: bool) -> list[dict[str, Any]]:
             {"events": _cap_normal("normal:1-5000", quick), "interval": "0-720",
              "paper": _paper(-83.14, -82.90, -15.70)},
         ]
-    if name in ("table4", "table4-streams"):
+    if name == "table4":
         paper = {8: _paper(-78.05, -74.80, -30.24), 32: _paper(-53.08, -52.83, -51.38),
                  128: _paper(-26.77, -28.82, -80.17)}
-        streams = {"streams": "per-device"} if name == "table4-streams" else {}
         return [{"events": _cap_normal("normal:1-5000", quick), "interval": "0-720",
-                 "devices": devices, "cloud_units": 1, "paper": figures, **streams}
+                 "devices": devices, "cloud_units": 1, "paper": figures, "streams": streams}
                 for devices, figures in paper.items()]
     raise ValueError(f"unknown table {name!r} (known: {', '.join(TABLES)})")
 
 
 def table_rows(name: str, networks: list[str], scenarios: list[str],
-               quick: bool = False) -> list[Row]:
-    """The rows of table ``name`` for each scenario and network, in display order."""
+               quick: bool = False, streams: str | None = None) -> list[Row]:
+    """The rows of table ``name`` for each scenario and network, in display order.
+
+    ``streams`` sets Table 4's arrival streams (default :data:`TABLE4_STREAMS`); the other tables
+    have one device, where both forms give the same instances, and ignore it.
+    """
+    streams = check_streams(TABLE4_STREAMS if streams is None else streams)
     count = QUICK_COUNT if quick else FULL_COUNT
     return [Row(experiment=name, network=network, scenario=scenario, count=count, **settings)
             for scenario in scenarios for network in networks
-            for settings in _table_settings(name, quick)]
+            for settings in _table_settings(name, quick, streams)]
 
 
 # The gap experiment: DDP against the exact optimum across n, interval and devices. Each block
@@ -213,8 +230,8 @@ def gap_cells(networks: list[str], scenarios: list[str], quick: bool = False) ->
 
 
 def experiment_rows(name: str, networks: list[str], scenarios: list[str],
-                    quick: bool = False) -> list[Row]:
-    """Rows of a table or cells of the gap experiment."""
+                    quick: bool = False, streams: str | None = None) -> list[Row]:
+    """Rows of a table or cells of the gap experiment (whose cells share one arrival stream)."""
     if name == "gap":
         return gap_cells(networks, scenarios, quick)
-    return table_rows(name, networks, scenarios, quick)
+    return table_rows(name, networks, scenarios, quick, streams)

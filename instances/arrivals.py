@@ -1,4 +1,4 @@
-"""Arrival processes and event counts, with the conventions of ``shared/spec/model.md``.
+"""Arrival processes and event counts.
 
 - The first event arrives at 0; the ``n - 1`` gaps between consecutive arrivals are drawn
   independently: ``"360"`` every gap 360 ms; ``"0-720"`` uniform on [0, 720] (continuous);
@@ -6,10 +6,10 @@
 - ``events``: a fixed ``n`` (``8`` or ``"8"``) or ``"normal:LO-HI"``: mean (LO+HI)/2, standard
   deviation (HI-LO)/6, rounded, redrawn until it falls in [LO, HI] (the paper's Tables 3-4).
 - Several front-end devices share one arrival stream; each event's device is drawn uniformly
-  (``streams="one"``, the convention of ``model.md``). ``streams="per-device"`` (not the
-  contract; another reading of the paper's Table 4): each device draws how many of the ``n``
-  events are its own the same way, then has an arrival stream of its own (first arrival at 0,
-  gaps per the interval), and the events are the streams merged in arrival order.
+  (``streams="one"``). ``streams="per-device"`` (the paper's Table 4, ``docs/scenarios.md``):
+  each device draws how many of the ``n`` events are its own the same way, then has an arrival
+  stream of its own (first arrival at 0, gaps per the interval), and the events are the streams
+  merged in arrival order.
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ def check_streams(streams: str) -> str:
     """``streams`` if it is one of :data:`STREAMS`, else a one-line ``ValueError``."""
     if not isinstance(streams, str) or streams not in STREAMS:
         raise ValueError(f"streams {streams!r}: give one (a single arrival stream shared by the "
-                         f"devices, model.md) or per-device (an arrival stream per device)")
+                         f"devices) or per-device (an arrival stream per device)")
     return streams
 
 

@@ -2,9 +2,12 @@
 
 Both the network status ``omega`` (a bandwidth factor: Markov-modulated bandwidth, the
 Gilbert-Elliott model of a congested channel) and the cloud load ``theta`` (a slowdown factor)
-are such chains. The chain starts in level 0 (nominal) at time 0 and stays in level ``s`` for an
-exponential time of mean ``mean_sojourn_ms[s]``; it then jumps to one of the other levels,
-uniformly. Events arriving together see the same level; events far apart see independent ones.
+are such chains. The chain stays in level ``s`` for an exponential time of mean
+``mean_sojourn_ms[s]``; it then jumps to one of the other levels, uniformly. It starts at time 0
+in a level drawn from its stationary distribution (the share of time spent in each level in the
+long run), so the process is stationary: an event at time 0 is as likely to meet a busy spell as
+any later one. Events arriving together see the same level; events far apart see independent
+ones.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ class MarkovLevels:
     Attributes
     ----------
     levels : tuple of float
-        The value of each state (level 0 is the start).
+        The value of each state (level 0 is the nominal one).
     mean_sojourn_ms : tuple of float
         Mean time spent in each state per visit, > 0.
     """
@@ -47,8 +50,10 @@ class MarkovLevels:
     def sample(self, times: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """The level at each of the sorted ``times`` (ms), one path per call.
 
-        Vectorised: jumps are drawn in blocks (exponential sojourns, the next state a uniform
-        step to another state) until the path covers the last time.
+        The first state is drawn from :meth:`stationary`; the time left in it is exponential with
+        its mean sojourn (memoryless), like every later sojourn. Vectorised: jumps are drawn in
+        blocks (exponential sojourns, the next state a uniform step to another state) until the
+        path covers the last time.
         """
         times = np.asarray(times, dtype=np.float64)
         levels = np.asarray(self.levels, dtype=np.float64)
@@ -60,7 +65,7 @@ class MarkovLevels:
         block = int(horizon / means.min()) + 16
         states = np.zeros(0, dtype=np.int64)
         ends = np.zeros(0)
-        state, clock = 0, 0.0
+        state, clock = int(rng.choice(count, p=self.stationary())), 0.0
         while clock <= horizon:
             steps = rng.integers(1, count, size=block) if count > 2 else np.ones(block, np.int64)
             block_states = (state + np.concatenate([[0], np.cumsum(steps[:-1])])) % count

@@ -39,8 +39,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                           "--profile: its bytes are used as given)")
     gen.add_argument("--streams", default="one", choices=("one", "per-device"),
                      help="one: a single arrival stream, each event's device drawn uniformly "
-                          "(model.md, default); per-device: each device its own arrival stream "
-                          "(first at 0, gaps per --interval), merged in arrival order")
+                          "(default); per-device: each device its own arrival stream (first at "
+                          "0, gaps per --interval), merged in arrival order (the paper's Table 4)")
     gen.add_argument("-o", "--output", required=True, metavar="FILE", help="output file")
     return parser
 

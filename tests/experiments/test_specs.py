@@ -22,13 +22,13 @@ def test_quick_rows_are_small():
 
 
 def test_table4_shares_one_cloud_unit_and_has_no_ns_figure():
-    """8, 32, 128 devices, one cloud unit, n over 1-5000."""
+    """8, 32, 128 devices, one cloud unit, n over 1-5000, an arrival stream per device."""
     rows = table_rows("table4", ["i3d"], ["paper"])
     assert [(r.devices, r.cloud_units, r.events) for r in rows] == [
         (8, 1, "normal:1-5000"), (32, 1, "normal:1-5000"), (128, 1, "normal:1-5000")]
     assert all("ns" not in r.paper for r in rows)
     assert rows[0].setting == {"n": "1-5000", "interval": "0-720", "devices": 8,
-                               "cloud_units": 1}
+                               "cloud_units": 1, "streams": "per-device"}
 
 
 def test_row_keys_are_unique_and_seeds_do_not_overlap_across_base_seeds():

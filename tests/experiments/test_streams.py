@@ -1,41 +1,80 @@
-"""``table4-streams``: Table 4 with an arrival stream per device, beside the paper's figures."""
+"""Table 4's arrival streams: one per device by default, one shared stream on request."""
 
 import json
+
+import pytest
 
 from ddp.cli import main
 from experiments.specs import EXPERIMENTS, table_rows
 
 
-def test_table4_streams_rows_are_table4_with_per_device_streams():
-    """Same settings and paper figures as Table 4, plus streams; Table 4's keys unchanged."""
-    plain = table_rows("table4", ["i3d"], ["paper"])
-    streams = table_rows("table4-streams", ["i3d"], ["paper"])
-    assert [(r.devices, r.events, r.interval, r.paper) for r in streams] == [
-        (r.devices, r.events, r.interval, r.paper) for r in plain]
-    assert all(r.streams == "per-device" for r in streams)
-    assert all(r.streams == "one" and "streams" not in r.key and "streams" not in r.setting
-               and "streams" not in r.generate_kwargs() for r in plain)
-    assert streams[0].setting["streams"] == "per-device"
-    assert streams[0].generate_kwargs()["streams"] == "per-device"
-    assert streams[0].key.endswith("/streams=per-device")
-    assert EXPERIMENTS.index("table4-streams") < EXPERIMENTS.index("gap")
+def test_table4_rows_have_a_stream_per_device_unless_told_one():
+    """Same settings and paper figures either way; the keys differ, and both differ from the
+    keys of records stored before the calibration changed (they name the generator)."""
+    per_device = table_rows("table4", ["i3d"], ["paper"])
+    one = table_rows("table4", ["i3d"], ["paper"], streams="one")
+    assert [(r.devices, r.events, r.interval, r.paper) for r in per_device] == [
+        (r.devices, r.events, r.interval, r.paper) for r in one]
+    assert all(r.streams == "per-device" and r.setting["streams"] == "per-device"
+               and r.generate_kwargs()["streams"] == "per-device" for r in per_device)
+    assert all(r.streams == "one" and "streams" not in r.setting
+               and "streams" not in r.generate_kwargs() for r in one)
+    assert not {r.key for r in per_device} & {r.key for r in one}
+    old_key = "table4/i3d/paper/n=normal:1-5000/interval=0-720/devices=8/units=1"
+    assert old_key not in {r.key for r in per_device + one}
+    assert all(r.key.endswith("/generator=instances/2") for r in per_device + one)
+    assert "table4-streams" not in EXPERIMENTS
+    with pytest.raises(ValueError, match="streams 'many'"):
+        table_rows("table4", ["i3d"], ["paper"], streams="many")
 
 
-def test_table4_streams_quick_shows_the_papers_trend(tmp_path, capsys):
-    """Quick, one network: DDP vs AC more negative from 8 to 32 to 128 devices (the paper's
-    trend, which one shared stream does not show), vs AF less negative; the title says the
-    run departs from model.md."""
-    argv = ["experiment", "table4-streams", "--quick", "--network", "resnet3d50", "--jobs", "1",
+def test_one_device_tables_ignore_streams():
+    """Tables 1-3 have one device: the same rows and keys whatever the streams."""
+    for name in ("table1", "table2", "table3"):
+        assert table_rows(name, ["i3d"], ["paper"], streams="one") == \
+            table_rows(name, ["i3d"], ["paper"])
+
+
+def _rows(capsys) -> list[dict]:
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_cli_table4_streams_option_alias_and_resume(tmp_path, capsys):
+    """``table4`` has a stream per device, ``--streams one`` one shared stream (in its own
+    folder), ``table4-streams`` is table4; records stored under the one-stream keys of an
+    earlier version are not reused by ``--resume``."""
+    argv = ["experiment", "table4", "--quick", "--network", "resnet3d50", "--jobs", "1",
+            "--results", str(tmp_path), "--json"]
+    assert main(argv) == 0
+    per_device = _rows(capsys)
+    assert len(per_device) == 3 * 4
+    assert all(r["setting"]["streams"] == "per-device" for r in per_device)
+    assert main(["experiment", "table4-streams"] + argv[2:] + ["--resume"]) == 0
+    assert _rows(capsys) == per_device
+    assert (tmp_path / "table4-quick" / "table4.json").exists()
+
+    # an old-form record (no generator in its key) in the one-stream folder is not reused
+    folder = tmp_path / "table4-one-stream-quick"
+    folder.mkdir()
+    old = {"row": "table4/resnet3d50/paper/n=normal:1-500/interval=0-720/devices=8/units=1",
+           "seed": 0, "n": 1, "makespans": dict.fromkeys(("ddp", "af", "fb", "ac", "ns"), 1.0)}
+    (folder / "records.jsonl").write_text(json.dumps(old) + "\n")
+    assert main(argv + ["--streams", "one", "--resume"]) == 0
+    one = _rows(capsys)
+    assert all("streams" not in r["setting"] and r["instances"] == 50 for r in one)
+    meta = json.loads((folder / "table4.json").read_text())
+    assert meta["records_reused"] == 0 and meta["records_computed"] == 150
+    assert [r["reduction_pct"] for r in one] != [r["reduction_pct"] for r in per_device]
+
+    assert main(["experiment", "table4-streams", "--streams", "one", "--quick"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--streams one" in err[0]
+
+
+def test_cli_table4_title_names_the_streams(tmp_path, capsys):
+    argv = ["experiment", "table4", "--quick", "--network", "resnet3d50", "--jobs", "1",
             "--results", str(tmp_path)]
-    assert main(argv + ["--json"]) == 0
-    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    by = {(r["setting"]["devices"], r["baseline"]): r for r in rows}
-    assert len(rows) == 3 * 4 and all(r["setting"]["streams"] == "per-device" for r in rows)
-    ac = [by[(m, "ac")]["reduction_pct"] for m in (8, 32, 128)]
-    af = [by[(m, "af")]["reduction_pct"] for m in (8, 32, 128)]
-    assert ac[0] > ac[1] > ac[2] and ac[2] < -80
-    assert af[0] < af[1] < af[2]
-    assert by[(128, "ac")]["paper_pct"] == -80.17
-    assert main(argv + ["--resume"]) == 0
-    out = capsys.readouterr().out
-    assert "arrival stream per device" in out and "NOT model.md" in out
+    assert main(argv) == 0
+    assert "an arrival stream per device" in capsys.readouterr().out
+    assert main(argv + ["--streams", "one"]) == 0
+    assert "one arrival stream shared by the devices" in capsys.readouterr().out

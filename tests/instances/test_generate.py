@@ -97,7 +97,7 @@ def test_congestion_and_load_vary_over_time():
 @pytest.mark.parametrize("kwargs, fragment", [
     (dict(scenario="nope"), "known: edge-3g, edge-lte, edge-wifi, paper"),
     (dict(network="vgg"), "known: i3d, i3d_r50, resnet3d50"),
-    (dict(link="5g"), "known: 3g, lte, wifi"),
+    (dict(link="5g"), "known: 3g, lan, lte, wifi"),
     (dict(interval="-5"), "negative"),
     (dict(interval=-360), "negative"),
     (dict(devices=0), "devices must be >= 1"),
