@@ -3,8 +3,9 @@
 The results folder of an experiment (``results/table1``, ``results/table1-quick``, ...) holds
 ``records.jsonl`` (one record per instance, written as each finishes), ``<name>.json`` (the rows
 with the settings, seeds, versions and timings), ``<name>.csv`` (the rows) and, with plots on,
-PNG files. Table 4 in its one-stream form goes to ``results/table4-one-stream``. ``resume`` keeps the records already there and computes only the missing ones: the
-final rows are those of an uninterrupted run.
+PNG files (Table 4 in its one-stream form: ``results/table4-one-stream``). ``resume`` keeps the
+records already there and computes only the missing ones: the final rows are those of an
+uninterrupted run.
 """
 
 from __future__ import annotations
@@ -21,11 +22,19 @@ import ddp
 from . import output
 from .executor import default_jobs, execute
 from .gap import gap_row, gap_summary
-from .specs import (EXPERIMENTS, SEED_STRIDE, TABLE4_STREAMS, Row, experiment_rows, gap_solver,
-                    instance_seeds)
+from .specs import (
+    EXPERIMENTS,
+    SEED_STRIDE,
+    TABLE4_STREAMS,
+    Row,
+    experiment_rows,
+    gap_solver,
+    instance_seeds,
+)
 from .store import RecordStore
 from .tables import table_rows
 from .work import split_units
+
 
 @dataclass
 class Options:

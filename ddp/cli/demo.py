@@ -2,7 +2,7 @@
 
 The demo instance is ``instances.generate("paper", "resnet3d50", events=8, interval="0")``:
 eight clips arriving together at one front-end device, 3D ResNet-50 cut in k = 18 parts, the
-scenario calibrated to the paper's Table 1 regime (``instances/scenarios.py``).
+scenario calibrated to the paper's Table 1 regime (``docs/scenarios.md``).
 """
 
 from __future__ import annotations

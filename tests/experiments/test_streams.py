@@ -49,7 +49,7 @@ def test_cli_table4_streams_option_alias_and_resume(tmp_path, capsys):
     per_device = _rows(capsys)
     assert len(per_device) == 3 * 4
     assert all(r["setting"]["streams"] == "per-device" for r in per_device)
-    assert main(["experiment", "table4-streams"] + argv[2:] + ["--resume"]) == 0
+    assert main(["experiment", "table4-streams", *argv[2:], "--resume"]) == 0
     assert _rows(capsys) == per_device
     assert (tmp_path / "table4-quick" / "table4.json").exists()
 
@@ -59,7 +59,7 @@ def test_cli_table4_streams_option_alias_and_resume(tmp_path, capsys):
     old = {"row": "table4/resnet3d50/paper/n=normal:1-500/interval=0-720/devices=8/units=1",
            "seed": 0, "n": 1, "makespans": dict.fromkeys(("ddp", "af", "fb", "ac", "ns"), 1.0)}
     (folder / "records.jsonl").write_text(json.dumps(old) + "\n")
-    assert main(argv + ["--streams", "one", "--resume"]) == 0
+    assert main([*argv, "--streams", "one", "--resume"]) == 0
     one = _rows(capsys)
     assert all("streams" not in r["setting"] and r["instances"] == 50 for r in one)
     meta = json.loads((folder / "table4.json").read_text())
@@ -76,5 +76,5 @@ def test_cli_table4_title_names_the_streams(tmp_path, capsys):
             "--results", str(tmp_path)]
     assert main(argv) == 0
     assert "an arrival stream per device" in capsys.readouterr().out
-    assert main(argv + ["--streams", "one"]) == 0
+    assert main([*argv, "--streams", "one"]) == 0
     assert "one arrival stream shared by the devices" in capsys.readouterr().out
