@@ -64,7 +64,7 @@ PAPER_LINK = "lan"
 PAPER_CODEC = "ucf101"
 PAPER_INTERVAL_MS = 720.0  # Table 1's widest interval, where AC = DDP
 PAPER_CLOUD_CLIP_MS = 700.0  # below 720 ms: at 720 ms nothing queues in the cloud
-PAPER_AF_SHARE = 0.2  # Table 1, 720 ms: DDP = AC at -80.00% of AF, so AF = 5 x AC there
+PAPER_AF_SHARE = 0.2  # Table 1, 720 ms: DDP (= AC) 80.00% below AF, so AF = 5 x AC there
 
 
 def paper_front_clip_ms(events: int = 8) -> float:

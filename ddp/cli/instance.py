@@ -30,7 +30,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     gen.add_argument("--devices", default=1, type=int, help="front-end devices (default: 1)")
     gen.add_argument("--cloud-units", default=1, type=int, help="cloud units (default: 1)")
     gen.add_argument("--seed", default=0, type=int, help="seed (default: 0)")
-    gen.add_argument("--link", default=None, help="uplink preset 3g, lte, wifi (default: the "
+    gen.add_argument("--link", default=None, help="uplink preset 3g, lte, wifi, lan (default: the "
                                                   "scenario's)")
     gen.add_argument("--profile", default=None, metavar="FILE",
                      help="a ddp-profile/1 file of your own measurements instead of --network")
