@@ -39,7 +39,10 @@ def step(front_free, cloud_free, arrival, front_time, trans_time, cloud_time):
 
 @njit(inline="always")
 def ddp_point(front_free, cloud_free, arrival, front_row, trans_row, cloud_row):
-    """DDP's point: the least cloud finish from the current state, ties to the smallest."""
+    """DDP's point: the least cloud finish from the current state, ties to the smallest.
+
+    Returns ``(point, its cloud finish)``.
+    """
     best_point = 0
     best_finish = np.inf
     for point in range(front_row.shape[0]):
@@ -48,7 +51,7 @@ def ddp_point(front_free, cloud_free, arrival, front_row, trans_row, cloud_row):
         if finish < best_finish:
             best_finish = finish
             best_point = point
-    return best_point
+    return best_point, best_finish
 
 
 @njit(inline="always")
@@ -64,6 +67,61 @@ def ns_point(front_row, trans_row, cloud_row):
     return best_point
 
 
+@njit(inline="always")
+def _run_events(mode, arrival, front, trans, cloud, device, unit, front_free, cloud_free,
+                choices, start_front, finish_front, ready, start_cloud, finish_cloud):
+    # The event loop of ``schedule_kernel``, inlined there once per mode: ``mode`` is then a
+    # constant and each copy of the loop is free of the mode test.
+    makespan = 0.0
+    # The free times of the current device and unit are kept in locals while consecutive events
+    # share them (always, with one device and one unit) and written back when they change:
+    # a store and reload per event would lengthen the chain from one event to the next.
+    held_device = -1
+    held_unit = -1
+    device_free = 0.0
+    unit_free = 0.0
+    for event in range(arrival.shape[0]):
+        if device[event] != held_device:
+            if held_device >= 0:
+                front_free[held_device] = device_free
+            held_device = device[event]
+            device_free = front_free[held_device]
+        if unit[event] != held_unit:
+            if held_unit >= 0:
+                cloud_free[held_unit] = unit_free
+            held_unit = unit[event]
+            unit_free = cloud_free[held_unit]
+        front_row, trans_row, cloud_row = front[event], trans[event], cloud[event]
+        best_finish = 0.0
+        if mode == MODE_DDP:
+            point, best_finish = ddp_point(device_free, unit_free, arrival[event], front_row,
+                                           trans_row, cloud_row)
+            choices[event] = point
+        elif mode == MODE_NS:
+            point = ns_point(front_row, trans_row, cloud_row)
+            choices[event] = point
+        else:
+            point = choices[event]
+        times = step(device_free, unit_free, arrival[event], front_row[point], trans_row[point],
+                     cloud_row[point])
+        # DDP's search computed this event's cloud finish with the same ``step``, bit for bit;
+        # taking it from there keeps the chosen row's reload off that chain.
+        finish = best_finish if mode == MODE_DDP else times[4]
+        start_front[event] = times[0]
+        finish_front[event] = times[1]
+        ready[event] = times[2]
+        start_cloud[event] = times[3]
+        finish_cloud[event] = finish
+        device_free = times[1]
+        unit_free = finish
+        if finish > makespan:
+            makespan = finish
+    if held_device >= 0:
+        front_free[held_device] = device_free
+        cloud_free[held_unit] = unit_free
+    return makespan
+
+
 @njit
 def schedule_kernel(mode, arrival, front, trans, cloud, device, unit, front_free, cloud_free,
                     choices, start_front, finish_front, ready, start_cloud, finish_cloud):
@@ -74,31 +132,17 @@ def schedule_kernel(mode, arrival, front, trans, cloud, device, unit, front_free
     updated in place (the online form keeps them between calls). Returns the makespan of these
     events (``max finish_cloud``; 0 for none).
     """
-    makespan = 0.0
-    for event in range(arrival.shape[0]):
-        d = device[event]
-        u = unit[event]
-        if mode == MODE_DDP:
-            point = ddp_point(front_free[d], cloud_free[u], arrival[event], front[event],
-                              trans[event], cloud[event])
-            choices[event] = point
-        elif mode == MODE_NS:
-            point = ns_point(front[event], trans[event], cloud[event])
-            choices[event] = point
-        else:
-            point = choices[event]
-        times = step(front_free[d], cloud_free[u], arrival[event], front[event, point],
-                     trans[event, point], cloud[event, point])
-        start_front[event] = times[0]
-        finish_front[event] = times[1]
-        ready[event] = times[2]
-        start_cloud[event] = times[3]
-        finish_cloud[event] = times[4]
-        front_free[d] = times[1]
-        cloud_free[u] = times[4]
-        if times[4] > makespan:
-            makespan = times[4]
-    return makespan
+    if mode == MODE_DDP:
+        return _run_events(MODE_DDP, arrival, front, trans, cloud, device, unit, front_free,
+                           cloud_free, choices, start_front, finish_front, ready, start_cloud,
+                           finish_cloud)
+    if mode == MODE_NS:
+        return _run_events(MODE_NS, arrival, front, trans, cloud, device, unit, front_free,
+                           cloud_free, choices, start_front, finish_front, ready, start_cloud,
+                           finish_cloud)
+    return _run_events(MODE_GIVEN, arrival, front, trans, cloud, device, unit, front_free,
+                       cloud_free, choices, start_front, finish_front, ready, start_cloud,
+                       finish_cloud)
 
 
 def run_kernel(inst: Instance, mode: int, choices: np.ndarray | None = None,
