@@ -1,14 +1,20 @@
 """Run a policy over many instances at once, on every core.
 
-The instances' arrays are handed to a ``prange`` kernel as numba typed lists (no copy), and each
-thread runs ``schedule_kernel`` on its instances, taken round-robin, which balances instances of
-different sizes well. The results are exactly those of ``run_policy``.
+Each thread runs ``schedule_kernel`` on its instances, taken round-robin, which balances
+instances of different sizes well. The results are exactly those of ``run_policy``.
+
+The instances' arrays are not copied: copying them costs more than running DDP over them (each
+number is read once). They go in as numba typed lists of the instances' own arrays, filled many
+arrays per jitted call: a call from Python costs about as much as handing over dozens of arrays,
+so one call per array would dominate on small instances. The choices are written into one flat
+array, split into per-instance views at the end.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
+from itertools import pairwise
 
 import numba
 import numpy as np
@@ -19,6 +25,9 @@ from .instance import Instance
 from .policies import CHOOSING_MODES, check_policy, fixed_point
 from .recurrence import MODE_GIVEN, schedule_kernel
 from .schedule import event_times_kernel
+
+# Arrays handed over per call of ``_extend``: its fixed cost is shared by this many.
+_CHUNK = 64
 
 
 @dataclass(frozen=True)
@@ -31,26 +40,38 @@ class BatchResult:
 
 
 @njit(parallel=True)
-def _batch_kernel(mode, arrival, front, trans, cloud, device, unit, devices, cloud_units,
+def _batch_kernel(mode, arrival, front, trans, cloud, device, unit, devices, cloud_units, offsets,
                   choices, threads):
-    count = len(arrival)
+    count = len(front)
     makespans = np.empty(count)
+    longest = np.max(offsets[1:] - offsets[:-1])
     for thread in numba.prange(threads):
+        # the per-event times are not returned: one scratch block per thread holds them
+        times = event_times_kernel(longest)
         for index in range(thread, count, threads):
-            n = arrival[index].shape[0]
-            out = event_times_kernel(n)
+            start, stop = offsets[index], offsets[index + 1]
+            n = stop - start
             makespans[index] = schedule_kernel(
                 mode, arrival[index], front[index], trans[index], cloud[index], device[index],
                 unit[index], np.zeros(devices[index]), np.zeros(cloud_units[index]),
-                choices[index], out[0], out[1], out[2], out[3], out[4])
+                choices[start:stop], times[0, :n], times[1, :n], times[2, :n], times[3, :n],
+                times[4, :n])
     return makespans
 
 
-def _typed_list(arrays) -> List:
-    # appending one by one is ~100x faster than List(iterable) for thousands of arrays
-    typed = List()
-    for array in arrays:
-        typed.append(array)
+@njit
+def _extend(typed, count, *arrays):
+    for index in range(count):
+        typed.append(arrays[index])
+
+
+def _typed_list(arrays: list[np.ndarray]) -> List:
+    """A numba typed list of ``arrays`` themselves (no copy), ``_CHUNK`` arrays per jitted call."""
+    typed = List.empty_list(numba.typeof(arrays[0]))
+    for start in range(0, len(arrays), _CHUNK):
+        chunk = arrays[start:start + _CHUNK]
+        # padded to the fixed arity, so that one compiled signature serves every call
+        _extend(typed, len(chunk), *chunk, *[chunk[0]] * (_CHUNK - len(chunk)))
     return typed
 
 
@@ -67,18 +88,24 @@ def run_policy_batch(instances: Sequence[Instance], name: str,
     instances = list(instances)
     if not instances:
         return BatchResult(name, np.empty(0), [])
+    sizes = np.fromiter((inst.n for inst in instances), dtype=np.int64, count=len(instances))
+    offsets = np.zeros(len(instances) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
     if name in CHOOSING_MODES:
         mode = CHOOSING_MODES[name]
-        choices = [np.zeros(inst.n, dtype=np.int64) for inst in instances]
+        choices = np.zeros(offsets[-1], dtype=np.int64)
     else:
         mode = MODE_GIVEN
-        choices = [np.full(inst.n, fixed_point(inst, name), dtype=np.int64)
-                   for inst in instances]
+        points = np.fromiter((fixed_point(inst, name) for inst in instances), dtype=np.int64,
+                             count=len(instances))
+        choices = np.repeat(points, sizes)
     threads = numba.get_num_threads() if threads is None else max(1, int(threads))
-    fields = [_typed_list(getattr(inst, field) for inst in instances)
-              for field in ("arrival", "front", "trans", "cloud", "device", "unit")]
     makespans = _batch_kernel(
-        mode, *fields, np.array([i.devices for i in instances], dtype=np.int64),
-        np.array([i.cloud_units for i in instances], dtype=np.int64), _typed_list(choices),
-        threads)
-    return BatchResult(name, makespans, choices)
+        mode, *[_typed_list([getattr(inst, field) for inst in instances])
+                for field in ("arrival", "front", "trans", "cloud", "device", "unit")],
+        np.fromiter((inst.devices for inst in instances), dtype=np.int64, count=len(instances)),
+        np.fromiter((inst.cloud_units for inst in instances), dtype=np.int64,
+                    count=len(instances)),
+        offsets, choices, threads)
+    return BatchResult(name, makespans,
+                       [choices[start:stop] for start, stop in pairwise(offsets.tolist())])
