@@ -31,6 +31,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
 import numba
 import numpy as np
@@ -124,14 +125,17 @@ def compile_c() -> ctypes.CDLL | None:
     return lib
 
 
-def timings(repeats: int, functions: dict[str, Callable[[], object]]) -> dict[str, list[float]]:
-    """Seconds of each run of each function, run in turn ``repeats`` times (so that load shared
-    with other processes falls on all of them alike)."""
-    seconds: dict[str, list[float]] = {label: [] for label in functions}
-    for _ in range(repeats):
-        for label, function in functions.items():
+def timings(repeats: int, functions: dict[Any, Callable[[], object]]) -> dict[Any, list[float]]:
+    """Seconds of each run of each function, run in turn ``repeats`` times, each round starting
+    one further along (so that load shared with other processes, and whatever a run leaves
+    behind for the next, fall on all of them alike)."""
+    labels = list(functions)
+    seconds: dict[Any, list[float]] = {label: [] for label in labels}
+    for round_ in range(repeats):
+        shift = round_ % len(labels)
+        for label in labels[shift:] + labels[:shift]:
             start = time.perf_counter()
-            function()
+            functions[label]()
             seconds[label].append(time.perf_counter() - start)
     return seconds
 
