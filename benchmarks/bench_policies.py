@@ -7,9 +7,10 @@ are skipped. Prints, each the median of ``--repeats`` runs taken in turn:
 - the core: ``schedule_kernel`` choosing DDP points and the C loop, both writing the same six
   arrays (the choice and the five per-event times) into arrays allocated beforehand, and their
   time ratio; for reference, the C loop writing the choices only, and ``ddp.run_policy`` with the
-  allocation of its output arrays;
+  allocation of its output arrays (CPU time of the thread: these run on one core);
 - the batch form ``ddp.run_policy_batch`` on three shapes of a million events, with 1 thread and
-  with all threads, and its cost per instance (instances of one event each, 1 thread).
+  with all threads, and its cost per instance (instances of one event each, 1 thread), in wall
+  time.
 
 ``--baseline DIR`` times the ``ddp`` package of another checkout too (an earlier commit, say
 ``git archive <commit> ddp | tar -x -C DIR``), in turn with this one: before and after in one run.
@@ -125,7 +126,8 @@ def compile_c() -> ctypes.CDLL | None:
     return lib
 
 
-def timings(repeats: int, functions: dict[Any, Callable[[], object]]) -> dict[Any, list[float]]:
+def timings(repeats: int, functions: dict[Any, Callable[[], object]],
+            clock: Callable[[], float] = time.perf_counter) -> dict[Any, list[float]]:
     """Seconds of each run of each function, run in turn ``repeats`` times, each round starting
     one further along (so that load shared with other processes, and whatever a run leaves
     behind for the next, fall on all of them alike)."""
@@ -134,9 +136,9 @@ def timings(repeats: int, functions: dict[Any, Callable[[], object]]) -> dict[An
     for round_ in range(repeats):
         shift = round_ % len(labels)
         for label in labels[shift:] + labels[:shift]:
-            start = time.perf_counter()
+            start = clock()
             functions[label]()
-            seconds[label].append(time.perf_counter() - start)
+            seconds[label].append(clock() - start)
     return seconds
 
 
@@ -204,8 +206,11 @@ def core(inst: ddp.Instance, repeats: int, baseline: ModuleType | None) -> float
         assert all(np.array_equal(c_out[1 + i], getattr(reference, name))
                    for i, name in enumerate(EVENT_TIMES))
 
-    runs = timings(repeats, functions)
+    # single-threaded: the thread's CPU time, so that waiting for a core shared with other jobs
+    # does not count
+    runs = timings(repeats, functions, clock=time.thread_time)
     median = {label: statistics.median(values) for label, values in runs.items()}
+    print("  CPU seconds of the calling thread:")
     print(f"  {'implementation':56s} {'median (s)':>10s} {'min (s)':>8s} {'events/s':>12s}")
     for label, values in runs.items():
         print(f"  {label:56s} {median[label]:10.4f} {min(values):8.4f} "
