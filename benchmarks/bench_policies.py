@@ -14,6 +14,7 @@ are skipped. Prints, each the median of ``--repeats`` runs taken in turn:
 
 ``--baseline DIR`` times the ``ddp`` package of another checkout too (an earlier commit, say
 ``git archive <commit> ddp | tar -x -C DIR``), in turn with this one: before and after in one run.
+That copy is compiled afresh on every run (no on-disk cache).
 
 Numbers come from one run on one machine: compare within a run, not across runs.
 """
@@ -152,6 +153,11 @@ def load_baseline(root: str) -> ModuleType:
         raise SystemExit(f"--baseline {root}: no ddp package there")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
+    # no on-disk cache for the copy: its cache files would name the module ``ddp_baseline`` and
+    # break a later plain ``import ddp`` of that checkout
+    jit = importlib.import_module("ddp_baseline._jit")
+    if hasattr(jit, "JIT_OPTIONS"):
+        jit.JIT_OPTIONS["cache"] = False
     spec.loader.exec_module(module)
     return module
 
