@@ -1,0 +1,135 @@
+"""``auto``: every method and bound of the package combined on one instance.
+
+1. A warm start: the hint (DDP's by default) improved by the biased greedy rules and local
+   search (``improve``).
+2. Blocks: where, under that schedule, an event arrives after every earlier event has left the
+   cloud, the system is empty. OPT is then the optimum of the events from the last such event
+   on, alone (removing events never delays the others, so OPT is at least that; and the warm
+   start's prefix followed by that optimum reaches it). Only that last block is searched; the
+   prefix keeps the warm start's choices.
+3. On the block: ``dp`` where it is exact (every device with its own unit), ``milp-highs`` on
+   small blocks where devices share a unit; then large-neighbourhood search (``lns``) on the
+   best schedule; then the LP relaxation's certified bound (``lp``).
+4. The reported bound is the largest valid one: the search's, ``min(incumbent, LP bound)``,
+   and the cheap combinatorial bounds; the objective is re-evaluated on the whole instance.
+
+Time is shared between the steps; with ``deterministic=True`` every step runs on work budgets
+derived from ``time_limit`` (states, windows), never on the clock, so a rerun gives the same
+answer (the clock stays a guard).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+import ddp
+
+from .bounds import cheap_bound
+from .common import UnsupportedInstance, finish, warm_start
+from .improve import better_start
+from .lns import improve_by_windows
+from .lp import lp_bound
+from .result import Result, proven
+
+# Shares of the time limit: window search first (cheap, strong), then the LP bound, then the
+# exact search with what is left (its state budget when deterministic).
+LNS_SHARE = 0.25
+LP_SHARE = 0.2  # a cap: the relaxation usually needs far less
+SEARCH_SHARE = 0.5
+QUICK_SHARE = 0.1  # the first, small exact attempt
+QUICK_STATES = 200_000
+MILP_MAX_EVENTS = 300  # HiGHS on a shared-unit block only up to this size
+WINDOWS_PER_SECOND = 40  # the deterministic window budget per second of the limit
+DP_STATES_PER_SECOND = 400_000  # the deterministic state budget of dp per second
+
+
+def last_block_start(inst: ddp.Instance, choices: np.ndarray) -> int:
+    """The last event ``j`` that, under ``choices``, arrives after every earlier event has
+    left the cloud (0 when there is none)."""
+    if inst.n < 2:
+        return 0
+    finish_cloud = ddp.evaluate(inst, choices).finish_cloud
+    left = np.maximum.accumulate(finish_cloud)[:-1]
+    empty = np.flatnonzero(left <= inst.arrival[1:])
+    return int(empty[-1]) + 1 if len(empty) else 0
+
+
+def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *,
+               deterministic: bool = False, started: float | None = None) -> Result:
+    """OPT by the combination described in the module docstring."""
+    from .dp import check_supported, solve_dp
+    from .milp import solve_highs
+
+    started = time.perf_counter() if started is None else started
+    limit = float(time_limit)
+    deadline = started + limit
+    start = better_start(inst, warm_start(inst, hint), limit)
+    first = last_block_start(inst, start)
+    block = inst.subset(np.arange(first, inst.n)) if first else inst
+    block_start = start[first:]
+    stats: dict = {"block_start": first, "block_events": block.n}
+    notes = [f"last block: events {first}..{inst.n - 1}" if first else "one block"]
+
+    best = block_start.copy()
+    best_value = float(ddp.evaluate(block, best).makespan)
+    bound = cheap_bound(block)
+
+    def search_windows(share: float) -> None:
+        nonlocal best, best_value
+        seconds = share * limit
+        if not deterministic:
+            seconds = min(seconds, max(0.0, deadline - time.perf_counter()))
+        windows = int(WINDOWS_PER_SECOND * share * limit) if deterministic else None
+        improved, value, lns_stats = improve_by_windows(
+            block, best, time_limit=10 * limit if deterministic else seconds,
+            max_windows=windows)
+        stats.setdefault("lns", []).append(lns_stats)
+        if value < best_value:
+            best, best_value = improved, value
+
+    exact = True
+    try:
+        check_supported(block)
+    except UnsupportedInstance:
+        exact = False
+    if exact:  # a quick exact attempt first: most instances are proven here in well under 1 s
+        quick = solve_dp(block, time_limit=10 * limit if deterministic else QUICK_SHARE * limit,
+                         hint=best, max_states=QUICK_STATES)
+        bound = max(bound, quick.lower_bound)
+        if quick.objective < best_value:
+            best, best_value = quick.choices.copy(), float(quick.objective)
+        notes.append(f"quick dp: {quick.message}")
+    if not proven(best_value, bound):
+        search_windows(LNS_SHARE)
+    if not proven(best_value, bound):
+        remaining = max(0.5, deadline - time.perf_counter())
+        relaxed = lp_bound(block, best_value, time_limit=min(LP_SHARE * limit, remaining))
+        stats["lp_bound"] = relaxed.value
+        bound = max(bound, min(best_value, relaxed.value))
+        notes.append(f"LP relaxation: {relaxed.status}")
+    if not proven(best_value, bound):
+        remaining = deadline - time.perf_counter()
+        search_limit = max(0.1, remaining - 0.1 * limit)
+        searched = None
+        if exact:
+            if deterministic:  # a state budget; the clock only as a far guard
+                searched = solve_dp(block, time_limit=10 * limit, hint=best,
+                                    max_states=int(DP_STATES_PER_SECOND * SEARCH_SHARE * limit))
+            else:
+                searched = solve_dp(block, time_limit=search_limit, hint=best)
+            notes.append(f"dp: {searched.message}")
+        elif block.n <= MILP_MAX_EVENTS:
+            searched = solve_highs(block, time_limit=search_limit, hint=best)
+            notes.append(f"milp-highs: {searched.message}")
+        if searched is not None and searched.choices is not None:
+            bound = max(bound, searched.lower_bound)
+            if searched.objective < best_value:
+                best, best_value = searched.choices.copy(), float(searched.objective)
+                if not proven(best_value, bound):
+                    search_windows(0.1)
+    bound = max(bound, cheap_bound(block))
+    choices = start.copy()
+    choices[first:] = best
+    return finish(inst, choices, bound, "auto", started, "; ".join(notes), stats)

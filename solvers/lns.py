@@ -1,0 +1,86 @@
+"""Large-neighbourhood search: windows of consecutive events re-chosen, the rest fixed.
+
+Upper bounds for every instance shape (any devices and units). A window's choices are searched
+breadth-first over the free times of the devices and units it uses, each end state judged
+exactly through the max-plus form of the fixed suffix (``_lns_kernels``). Windows slide over the
+schedule; a window is accepted when the makespan drops, or stays equal with less total free
+time at the window's end. The search stops after a sweep without change or at its time limit.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+import ddp
+
+from . import _lns_kernels as lns_kernels
+from ._dp_bounds import dominant_points
+from .common import kept_points
+
+
+def improve_by_windows(inst: ddp.Instance, choices: np.ndarray, time_limit: float,
+                       window: int = 24, beam_width: int = 128, max_sweeps: int = 50,
+                       max_windows: int | None = None) -> tuple[np.ndarray, float, dict]:
+    """Improve ``choices`` by re-choosing windows of ``window`` events (see the module docstring).
+
+    Stops after a sweep without change, ``max_sweeps`` sweeps, ``max_windows`` windows (a
+    budget that does not depend on the machine) or ``time_limit`` seconds.
+
+    Returns ``(choices, makespan, stats)``; the makespan is ``ddp.evaluate``'s for the choices.
+    """
+    started = time.perf_counter()
+    choices = np.asarray(choices, dtype=np.int64)
+    if inst.n == 0:
+        return choices.copy(), 0.0, {"sweeps": 0, "windows": 0, "accepted": 0}
+    kept_front, kept_trans, kept_cloud, columns_of, count = dominant_points(
+        inst.front, inst.trans, inst.cloud)
+    columns = kept_points(inst, choices, columns_of, count)
+    arrays = (inst.arrival, kept_front, kept_trans, kept_cloud, count, inst.device, inst.unit)
+    value = lns_kernels.makespan_of(inst.arrival, kept_front, kept_trans, kept_cloud,
+                                    inst.device, inst.unit, columns, inst.devices,
+                                    inst.cloud_units)
+    candidate = np.empty_like(columns)
+    size = max(1, min(int(window), inst.n))
+    stride = max(1, size // 2)
+    sweeps = windows = accepted = 0
+    out_of_time = False
+    for sweep in range(max_sweeps):
+        changed = False
+        offset = (sweep * stride // 2) % stride
+        starts = list(range(offset, max(1, inst.n - size + 1), stride))
+        if not starts or starts[-1] + size < inst.n:
+            starts.append(max(0, inst.n - size))
+        for start in starts:
+            if (time.perf_counter() - started > time_limit
+                    or (max_windows is not None and windows >= max_windows)):
+                out_of_time = True
+                break
+            stop = min(inst.n, start + size)
+            found = lns_kernels.window_search(*arrays, columns, start, stop, inst.devices,
+                                              inst.cloud_units, int(beam_width), candidate)
+            windows += 1
+            if found < value or (found == value and not np.array_equal(candidate, columns)
+                                 and _slack(arrays, candidate, stop, inst)
+                                 < _slack(arrays, columns, stop, inst)):
+                changed |= found < value or not np.array_equal(candidate, columns)
+                value = min(value, found)
+                columns[:] = candidate
+                accepted += 1
+        sweeps += 1
+        if out_of_time or not changed:
+            break
+    improved = columns_of[np.arange(inst.n), columns]
+    makespan = float(ddp.evaluate(inst, improved).makespan)
+    return improved, makespan, {"sweeps": sweeps, "windows": windows, "accepted": accepted,
+                                "seconds": time.perf_counter() - started}
+
+
+def _slack(arrays, columns, stop, inst) -> float:
+    arrival, kept_front, kept_trans, kept_cloud, _, device, unit = arrays
+    front_free = np.zeros(inst.devices)
+    cloud_free = np.zeros(inst.cloud_units)
+    lns_kernels.run_prefix(arrival, kept_front, kept_trans, kept_cloud, device, unit, columns,
+                           stop, front_free, cloud_free)
+    return float(front_free.sum() + cloud_free.sum())

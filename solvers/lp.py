@@ -1,0 +1,247 @@
+"""The LP relaxation of the model, solved with HiGHS directly, as a certified lower bound.
+
+The relaxation is the MILP of ``milp`` (any devices and units) with ``x[j, p]`` in ``[0, 1]``,
+built as sparse arrays and passed to ``highspy`` without a modelling layer. Two things make its
+answer safe to use as a proof:
+
+* The bound is not HiGHS's objective but the Lagrangian value of HiGHS's row duals, computed
+  here: for any duals of the right signs, ``sum_rows y_r b_r + sum_cols min(0, d_c) u_c`` (``d``
+  the reduced costs ``c - A^T y``, ``u`` the column's upper bound) is a lower bound of the
+  relaxation (weak duality over a box), whatever the solver's tolerances were. Every time
+  variable gets the upper bound ``upper`` (the incumbent's makespan): a schedule that beats the
+  incumbent has every time below it, so the bound still holds for every such schedule, and
+  OPT is at least ``min(upper, bound)``.
+* The reduced costs give the classical fixing test: a schedule that uses point ``p`` for event
+  ``j`` has makespan at least ``bound + max(0, d[j, p])``; where that reaches ``upper``, the
+  point cannot be part of a better schedule (``fixable``), and an exact search may drop it.
+Times are scaled by a power of two (exact) so that the solver's tolerances are small against
+every time, as in ``milp``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+import ddp
+
+from .common import SolverUnavailable, quiet_stdout
+
+# Relative margin taken off the recomputed dual bound for the rounding of its float sums.
+DUAL_SAFETY = 1e-10
+# Dual simplex first (fast on one device per unit), for at most this share of the time; then
+# interior point without crossover (robust where simplex stalls, e.g. many devices sharing a
+# unit): its duals need not be exact, the bound is recomputed from them either way.
+SIMPLEX_SHARE = 0.3
+METHODS = ({"solver": "simplex"}, {"solver": "ipm", "run_crossover": "off"})
+
+
+@dataclass
+class LpBound:
+    """The relaxation's certified bound and what it tells about each point.
+
+    Attributes
+    ----------
+    value : float
+        A lower bound on the makespan of every schedule whose makespan is below ``upper``
+        (so ``min(upper, value)`` bounds OPT).
+    upper : float
+        The makespan the relaxation was bounded by (every time variable is at most it).
+    reduced_cost : ndarray (n, P)
+        Per kept point (``columns``), the least increase of the bound when the event takes that
+        point (0 for the points the relaxation uses).
+    columns : ndarray (n, P) of int
+        The point index of each column (as ``dominant_points``); ``count[j]`` columns are real.
+    count : ndarray (n,) of int
+    status : str
+        HiGHS's model status.
+    seconds : float
+    """
+
+    value: float
+    upper: float
+    reduced_cost: np.ndarray
+    columns: np.ndarray
+    count: np.ndarray
+    status: str
+    seconds: float
+
+    def allowed(self, margin: float = 0.0) -> np.ndarray:
+        """Mask (n, P) of the columns that may still be part of a schedule below ``upper``.
+
+        A column stays when ``value + reduced_cost < upper - margin``; a padded column never.
+        """
+        real = np.arange(self.columns.shape[1])[None, :] < self.count[:, None]
+        return real & (self.value + self.reduced_cost < self.upper - margin)
+
+
+def _highspy():
+    try:
+        import highspy
+    except ImportError as exc:  # pragma: no cover - highspy is a dependency
+        raise SolverUnavailable("the LP bound needs highspy: pip install highspy") from exc
+    return highspy
+
+
+def _scale(upper: float) -> float:
+    """A power of two bringing ``upper`` near 1000 (the MILP's choice, for the same reason)."""
+    if not upper > 0 or not math.isfinite(upper):
+        return 1.0
+    return 2.0 ** int(np.clip(round(math.log2(1000.0 / upper)), -40, 40))
+
+
+def lp_bound(inst: ddp.Instance, upper: float, time_limit: float = 30.0,
+             points: tuple[np.ndarray, ...] | None = None) -> LpBound:
+    """Solve the LP relaxation of ``inst`` with every time at most ``upper``.
+
+    ``points`` is ``dominant_points(front, trans, cloud)`` when the caller has it. Raises
+    ``SolverUnavailable`` without highspy; a relaxation HiGHS does not solve in ``time_limit``
+    gives the bound of the duals it has (possibly 0).
+    """
+    from ._dp_bounds import dominant_points
+
+    started = time.perf_counter()
+    highspy = _highspy()
+    n = inst.n
+    kept_front, kept_trans, kept_cloud, columns, count = (
+        points if points is not None else dominant_points(inst.front, inst.trans, inst.cloud))
+    width = columns.shape[1]
+    scale = _scale(upper)
+    top = float(upper) * scale
+
+    # Columns: x (j, p) for p < count[j], then front finish, cloud finish per event, makespan.
+    x_index = np.full((n, width), -1, dtype=np.int64)
+    real = np.arange(width)[None, :] < count[:, None]
+    x_index[real] = np.arange(int(real.sum()))
+    num_x = int(real.sum())
+    front_col = num_x + np.arange(n)
+    cloud_col = num_x + n + np.arange(n)
+    makespan_col = num_x + 2 * n
+    num_cols = makespan_col + 1
+
+    rows, cols, vals, lower = [], [], [], []
+    row = 0
+
+    def add(entries_cols, entries_vals, rhs):
+        nonlocal row
+        rows.append(np.full(len(entries_cols), row, dtype=np.int64))
+        cols.append(np.asarray(entries_cols, dtype=np.int64))
+        vals.append(np.asarray(entries_vals, dtype=np.float64))
+        lower.append(rhs)
+        row += 1
+
+    last_of_device: dict[int, int] = {}
+    last_of_unit: dict[int, int] = {}
+    equality_rows = []
+    for j in range(n):
+        xs = x_index[j, :count[j]]
+        front = kept_front[j, :count[j]] * scale
+        to_done = (kept_trans[j, :count[j]] + kept_cloud[j, :count[j]]) * scale
+        cloud = kept_cloud[j, :count[j]] * scale
+        equality_rows.append(row)
+        add(xs, np.ones(len(xs)), 1.0)
+        add(np.r_[front_col[j], xs], np.r_[1.0, -front], float(inst.arrival[j]) * scale)
+        d, u = int(inst.device[j]), int(inst.unit[j])
+        if d in last_of_device:
+            add(np.r_[front_col[j], front_col[last_of_device[d]], xs],
+                np.r_[1.0, -1.0, -front], 0.0)
+        add(np.r_[cloud_col[j], front_col[j], xs], np.r_[1.0, -1.0, -to_done], 0.0)
+        if u in last_of_unit:
+            add(np.r_[cloud_col[j], cloud_col[last_of_unit[u]], xs],
+                np.r_[1.0, -1.0, -cloud], 0.0)
+        last_of_device[d] = j
+        last_of_unit[u] = j
+    for j in last_of_unit.values():
+        add([makespan_col, cloud_col[j]], [1.0, -1.0], 0.0)
+
+    row_index = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    col_index = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    values = np.concatenate(vals) if vals else np.zeros(0)
+    row_lower = np.asarray(lower, dtype=np.float64)
+    row_upper = np.full(row, np.inf)
+    row_upper[equality_rows] = 1.0
+    col_cost = np.zeros(num_cols)
+    col_cost[makespan_col] = 1.0
+    col_lower = np.zeros(num_cols)
+    col_upper = np.full(num_cols, top)
+    col_upper[:num_x] = 1.0
+
+    # Column-wise sparse matrix (CSC), as HiGHS takes it.
+    order = np.lexsort((row_index, col_index))
+    starts = np.searchsorted(col_index[order], np.arange(num_cols + 1))
+
+    lp = highspy.HighsLp()
+    lp.num_col_ = num_cols
+    lp.num_row_ = row
+    lp.col_cost_ = col_cost
+    lp.col_lower_ = col_lower
+    lp.col_upper_ = col_upper
+    lp.row_lower_ = row_lower
+    lp.row_upper_ = row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = starts.astype(np.int32)
+    lp.a_matrix_.index_ = row_index[order].astype(np.int32)
+    lp.a_matrix_.value_ = values[order]
+    value, reduced, status = -np.inf, np.zeros(num_cols), "not solved"
+    for method, share in zip(METHODS, (SIMPLEX_SHARE, 1.0)):
+        remaining = float(time_limit) - (time.perf_counter() - started)
+        if remaining <= 0:
+            break
+        duals, status = _run(highspy, lp, method, max(0.05, share * remaining))
+        if duals is None:
+            continue
+        found, found_reduced = _dual_bound(duals, row_lower, row_upper, col_cost, col_lower,
+                                           col_upper, starts, row_index[order], values[order])
+        if found > value:
+            value, reduced = found, found_reduced
+        if status == "Optimal":
+            break
+    reduced_x = np.zeros((n, width))
+    reduced_x[real] = np.maximum(reduced[:num_x], 0.0) / scale
+    return LpBound(value=max(0.0, value / scale) if np.isfinite(value) else 0.0,
+                   upper=float(upper),
+                   reduced_cost=reduced_x, columns=columns, count=count, status=status,
+                   seconds=time.perf_counter() - started)
+
+
+def _run(highspy, lp, options: dict, seconds: float):
+    """One HiGHS run; returns ``(row duals or None, model status text)``."""
+    highs = highspy.Highs()
+    with quiet_stdout():
+        highs.setOptionValue("output_flag", False)
+        highs.setOptionValue("time_limit", seconds)
+        highs.setOptionValue("threads", 1)
+        for key, value in options.items():
+            highs.setOptionValue(key, value)
+        highs.passModel(lp)
+        highs.run()
+    status = highs.modelStatusToString(highs.getModelStatus())
+    solution = highs.getSolution()
+    duals = np.asarray(solution.row_dual, dtype=np.float64)
+    if duals.shape[0] != lp.num_row_ or not solution.dual_valid:
+        return None, status
+    return duals, status
+
+
+def _dual_bound(duals, row_lower, row_upper, cost, col_lower, col_upper, starts, index,
+                values) -> tuple[float, np.ndarray]:
+    """Weak-duality bound of ``min cost x, row_lower <= A x <= row_upper, box`` at ``duals``.
+
+    Duals of rows with only a lower bound are clipped at 0 (their sign in a minimisation);
+    rows with both bounds equal take either sign. Returns the bound, lowered by a relative
+    ``DUAL_SAFETY`` for the rounding of its sums, and the reduced costs ``cost - A^T y``.
+    """
+    y = duals.copy()
+    only_lower = ~np.isfinite(row_upper)
+    y[only_lower] = np.maximum(y[only_lower], 0.0)
+    column_of = np.repeat(np.arange(len(cost)), np.diff(starts))
+    reduced = cost - np.bincount(column_of, weights=values * y[index], minlength=len(cost))
+    rhs = np.where(y >= 0, row_lower, row_upper)
+    row_terms = y * rhs
+    col_terms = np.where(reduced >= 0, reduced * col_lower, reduced * col_upper)
+    value = float(row_terms.sum() + col_terms.sum())
+    magnitude = float(np.abs(row_terms).sum() + np.abs(col_terms).sum())
+    return value - DUAL_SAFETY * max(magnitude, abs(value)), reduced

@@ -1,0 +1,56 @@
+"""``auto``: blocks, combined bounds, deterministic runs."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import ddp
+from solvers import Status, solve
+from solvers.auto import last_block_start
+from tests.helpers import any_instances_with_choices
+
+
+@settings(max_examples=40)
+@given(pair=any_instances_with_choices(kind="int", max_n=6, max_k=2, max_gap=40))
+def test_the_last_block_alone_has_the_instance_optimum(pair):
+    """Where the system empties under some schedule, OPT is the last block's OPT alone."""
+    inst, choices = pair
+    first = last_block_start(inst, np.asarray(choices))
+    schedule = ddp.evaluate(inst, choices)
+    if first:
+        assert schedule.finish_cloud[:first].max() <= inst.arrival[first]
+    opt = solve(inst, "brute").objective
+    block_opt = solve(inst.subset(np.arange(first, inst.n)), "brute").objective
+    assert block_opt == opt
+
+
+def test_blocks_prove_a_long_light_instance(make_random):
+    """Sparse arrivals: the system empties often, only the last block is searched."""
+    inst = make_random(3000, 2, interval=(500, 2000))
+    result = solve(inst, "auto", time_limit=20)
+    assert result.status == Status.OPTIMAL
+    assert result.stats["block_start"] > 0
+    assert result.objective == ddp.evaluate(inst, result.choices).makespan
+
+
+def test_deterministic_runs_repeat(make_random):
+    inst = make_random(60, 3, devices=3, cloud_units=1)
+    first = solve(inst, "auto", time_limit=2, deterministic=True)
+    again = solve(inst, "auto", time_limit=2, deterministic=True)
+    assert first.objective == again.objective
+    assert first.lower_bound == again.lower_bound
+    assert (first.choices == again.choices).all()
+
+
+@settings(max_examples=10)
+@given(seed=st.integers(0, 10_000))
+def test_auto_never_worse_than_its_hint(seed):
+    from instances.random import random_instance
+
+    inst = random_instance(40, seed, interval=(0, 40), devices=2)
+    hint = ddp.run_policy(inst, "ddp").choices
+    result = solve(inst, "auto", time_limit=3, hint=hint)
+    assert result.objective <= ddp.evaluate(inst, hint).makespan
+    assert result.lower_bound <= result.objective
