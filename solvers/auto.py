@@ -27,11 +27,13 @@ import numpy as np
 import ddp
 
 from .bounds import cheap_bound
-from .common import UnsupportedInstance, finish, warm_start
-from .improve import better_start
+from .dp import check_supported, solve_dp
+from .errors import UnsupportedInstance
+from .improve import better_start, warm_start
 from .lns import improve_by_windows
 from .lp import lp_bound
-from .result import Result, proven
+from .milp import solve_highs
+from .result import Outcome, proven
 
 # Shares of the time limit: window search first (cheap, strong), then the LP bound, then the
 # exact search with what is left (its state budget when deterministic).
@@ -56,12 +58,9 @@ def last_block_start(inst: ddp.Instance, choices: np.ndarray) -> int:
     return int(empty[-1]) + 1 if len(empty) else 0
 
 
-def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *,
-               deterministic: bool = False, started: float | None = None) -> Result:
+def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | None = None,
+               *, deterministic: bool = False, started: float | None = None) -> Outcome:
     """OPT by the combination described in the module docstring."""
-    from .dp import check_supported, solve_dp
-    from .milp import solve_highs
-
     started = time.perf_counter() if started is None else started
     limit = float(time_limit)
     deadline = started + limit
@@ -98,8 +97,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *,
         quick = solve_dp(block, time_limit=10 * limit if deterministic else QUICK_SHARE * limit,
                          hint=best, max_states=QUICK_STATES)
         bound = max(bound, quick.lower_bound)
-        if quick.objective < best_value:
-            best, best_value = quick.choices.copy(), float(quick.objective)
+        best, best_value = _better(block, quick.choices, best, best_value)
         notes.append(f"quick dp: {quick.message}")
     if not proven(best_value, bound):
         search_windows(LNS_SHARE)
@@ -123,13 +121,24 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint=None, *,
         elif block.n <= MILP_MAX_EVENTS:
             searched = solve_highs(block, time_limit=search_limit, hint=best)
             notes.append(f"milp-highs: {searched.message}")
-        if searched is not None and searched.choices is not None:
+        if searched is not None and not searched.failed:
             bound = max(bound, searched.lower_bound)
-            if searched.objective < best_value:
-                best, best_value = searched.choices.copy(), float(searched.objective)
-                if not proven(best_value, bound):
-                    search_windows(0.1)
+            before = best_value
+            best, best_value = _better(block, searched.choices, best, best_value)
+            if best_value < before and not proven(best_value, bound):
+                search_windows(0.1)
     bound = max(bound, cheap_bound(block))
     choices = start.copy()
     choices[first:] = best
-    return finish(inst, choices, bound, "auto", started, "; ".join(notes), stats)
+    return Outcome(choices, bound, "; ".join(notes), stats)
+
+
+def _better(inst: ddp.Instance, found: np.ndarray | None, best: np.ndarray,
+            best_value: float) -> tuple[np.ndarray, float]:
+    """``found`` with its makespan when it beats ``best``, else ``best``."""
+    if found is None:
+        return best, best_value
+    value = float(ddp.evaluate(inst, found).makespan)
+    if value < best_value:
+        return np.asarray(found, dtype=np.int64).copy(), value
+    return best, best_value

@@ -16,8 +16,7 @@ import numpy as np
 import ddp
 
 from . import _lns_kernels as lns_kernels
-from ._dp_bounds import dominant_points
-from .common import kept_points
+from .points import KeptPoints
 
 
 def improve_by_windows(inst: ddp.Instance, choices: np.ndarray, time_limit: float,
@@ -34,9 +33,9 @@ def improve_by_windows(inst: ddp.Instance, choices: np.ndarray, time_limit: floa
     choices = np.asarray(choices, dtype=np.int64)
     if inst.n == 0:
         return choices.copy(), 0.0, {"sweeps": 0, "windows": 0, "accepted": 0}
-    kept_front, kept_trans, kept_cloud, columns_of, count = dominant_points(
-        inst.front, inst.trans, inst.cloud)
-    columns = kept_points(inst, choices, columns_of, count)
+    kept = KeptPoints.of(inst.front, inst.trans, inst.cloud)
+    kept_front, kept_trans, kept_cloud, count = kept.front, kept.trans, kept.cloud, kept.count
+    columns = kept.columns_of(choices)
     arrays = (inst.arrival, kept_front, kept_trans, kept_cloud, count, inst.device, inst.unit)
     value = lns_kernels.makespan_of(inst.arrival, kept_front, kept_trans, kept_cloud,
                                     inst.device, inst.unit, columns, inst.devices,
@@ -71,7 +70,7 @@ def improve_by_windows(inst: ddp.Instance, choices: np.ndarray, time_limit: floa
         sweeps += 1
         if out_of_time or not changed:
             break
-    improved = columns_of[np.arange(inst.n), columns]
+    improved = kept.choices_of(columns)
     makespan = float(ddp.evaluate(inst, improved).makespan)
     return improved, makespan, {"sweeps": sweeps, "windows": windows, "accepted": accepted,
                                 "seconds": time.perf_counter() - started}

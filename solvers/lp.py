@@ -28,7 +28,9 @@ import numpy as np
 
 import ddp
 
-from .common import SolverUnavailable, quiet_stdout
+from .errors import SolverUnavailable, native_call
+from .milp import quiet_stdout
+from .points import dominant_points
 
 # Relative margin taken off the recomputed dual bound for the rounding of its float sums.
 DUAL_SAFETY = 1e-10
@@ -101,8 +103,6 @@ def lp_bound(inst: ddp.Instance, upper: float, time_limit: float = 30.0,
     ``SolverUnavailable`` without highspy; a relaxation HiGHS does not solve in ``time_limit``
     gives the bound of the duals it has (possibly 0).
     """
-    from ._dp_bounds import dominant_points
-
     started = time.perf_counter()
     highspy = _highspy()
     n = inst.n
@@ -186,7 +186,7 @@ def lp_bound(inst: ddp.Instance, upper: float, time_limit: float = 30.0,
     lp.a_matrix_.index_ = row_index[order].astype(np.int32)
     lp.a_matrix_.value_ = values[order]
     value, reduced, status = -np.inf, np.zeros(num_cols), "not solved"
-    for method, share in zip(METHODS, (SIMPLEX_SHARE, 1.0)):
+    for method, share in zip(METHODS, (SIMPLEX_SHARE, 1.0), strict=False):
         remaining = float(time_limit) - (time.perf_counter() - started)
         if remaining <= 0:
             break
@@ -217,7 +217,8 @@ def _run(highspy, lp, options: dict, seconds: float):
         for key, value in options.items():
             highs.setOptionValue(key, value)
         highs.passModel(lp)
-        highs.run()
+        with native_call("HiGHS (LP relaxation)"):
+            highs.run()
     status = highs.modelStatusToString(highs.getModelStatus())
     solution = highs.getSolution()
     duals = np.asarray(solution.row_dual, dtype=np.float64)

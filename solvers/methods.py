@@ -1,4 +1,4 @@
-"""The registry of methods: name -> runner and what it supports; ``auto``'s choice.
+"""The registry of methods: name -> runner and what it supports.
 
 A runner is ``run(inst, time_limit, hint, *, started, **options) -> Outcome``; ``solve`` turns
 its ``Outcome`` into a ``Result``. Adding a method is one entry in ``REGISTRY``.
@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import ddp
-
+from .auto import solve_auto
 from .brute import solve_brute
 from .cpsat import solve_cpsat
-from .dp import check_supported, solve_dp
-from .errors import UnsupportedInstance
+from .dp import solve_dp
 from .milp import solve_cbc, solve_highs
 from .result import Outcome
 
@@ -40,26 +38,19 @@ REGISTRY: dict[str, Method] = {
                                   "ours, see milp.py)"),
     "brute": Method(solve_brute, "any devices and units; enumerates (k+1)^n vectors (at most "
                                  "2e6)"),
+    AUTO: Method(solve_auto, "any devices and units; everything combined: blocks where the "
+                             "system empties, dp (or HiGHS on small shared units), window "
+                             "search, the LP relaxation's bound (the default)"),
 }
 
 
-def choose_method(inst: ddp.Instance) -> str:
-    """``auto``'s choice: ``dp`` when it is exact for the instance, else ``milp-highs``."""
-    try:
-        check_supported(inst)
-    except UnsupportedInstance:
-        return "milp-highs"
-    return "dp"
-
-
 # What each method supports, ``auto`` included (the CLI's help prints it).
-SUPPORT: dict[str, str] = {**{name: method.support for name, method in REGISTRY.items()},
-                           AUTO: "dp when it is exact for the instance, else milp-highs"}
+SUPPORT: dict[str, str] = {name: method.support for name, method in REGISTRY.items()}
 METHODS: list[str] = list(SUPPORT)
 
 
 def runner(name: str) -> Callable[..., Outcome]:
-    """The runner of method ``name`` (not ``auto``: see ``choose_method``)."""
+    """The runner of method ``name``."""
     if name not in REGISTRY:
         raise ValueError(f"unknown method {name!r} (known: {', '.join(METHODS)})")
     return REGISTRY[name].run

@@ -13,7 +13,7 @@ import ddp
 from .errors import SolverError
 from .finish import finish
 from .improve import warm_start
-from .methods import AUTO, choose_method, runner
+from .methods import AUTO, runner
 from .result import Outcome, Result
 
 
@@ -38,7 +38,7 @@ def solve(inst: ddp.Instance, method: str = AUTO, time_limit: float = 60.0,
     ----------
     inst : ddp.Instance
     method : {"auto", "dp", "cpsat", "milp-highs", "milp-cbc", "brute"}
-        See ``SUPPORT``. ``auto`` records the method it chose in ``Result.method``.
+        See ``SUPPORT``; ``auto`` (the default) combines the others (``solvers/auto.py``).
     time_limit : float
         Seconds for the whole call; when reached the best schedule found is returned with
         status ``feasible`` and the bound proven so far.
@@ -73,8 +73,6 @@ def solve(inst: ddp.Instance, method: str = AUTO, time_limit: float = 60.0,
     started = time.perf_counter()
     seconds = check_time_limit(time_limit)
     key = str(method).lower()
-    if key == AUTO:
-        key = choose_method(inst)
     run = runner(key)
     if hint is not None:
         hint = warm_start(inst, hint)

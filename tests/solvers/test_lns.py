@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 import ddp
 from solvers import _lns_kernels as lns_kernels
-from solvers._dp_bounds import dominant_points
 from solvers.lns import improve_by_windows
+from solvers.points import dominant_points
 from tests import naive
 from tests.helpers import any_instances, any_instances_with_choices
 

@@ -6,7 +6,6 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import ddp
 from solvers import solve
 from solvers.lp import _dual_bound, lp_bound
 from tests.helpers import any_instances
@@ -43,7 +42,7 @@ def test_dual_bound_holds_for_any_duals():
     values = np.array([1.0, 1.0, 1.0, -1.0])
     lower, upper = np.array([1.0, 0.0]), np.array([np.inf, 0.0])
     rng = np.random.default_rng(0)
-    for duals in [np.array([1.0, 0.0]), np.array([-3.0, 5.0])] + list(rng.normal(size=(50, 2))):
+    for duals in [np.array([1.0, 0.0]), np.array([-3.0, 5.0]), *list(rng.normal(size=(50, 2)))]:
         value, reduced = _dual_bound(duals, lower, upper, cost, np.zeros(2), np.full(2, 2.0),
                                      starts, index, values)
         assert value <= 1.0 + 1e-12
