@@ -7,9 +7,13 @@ median time to a proven optimum (``optimal`` = objective and bound within 1e-6) 
 seeds, how many it proved, and the worst final gap. ``--scan`` then looks for the largest n
 each method proves within the limit (sizes doubling-ish, first failure stops that method).
 
-    python benchmarks/bench_solvers.py                         # the issue's table
+    python benchmarks/bench_solvers.py                         # the random-instance table
     python benchmarks/bench_solvers.py --methods dp --rows 1000r --seeds 3
     python benchmarks/bench_solvers.py --scan --methods dp milp-highs --time-limit 60
+    python benchmarks/bench_solvers.py --paper --methods auto dp milp-highs cpsat
+
+``--paper`` runs every method on the committed paper-scale instances instead
+(``benchmarks/paper_instances``, see its README) and prints time to proof or certified gap.
 
 milp-cbc: its own "Optimal" is not trusted (see solvers/milp.py), so its status comes from our
 bound; the column ``cbc right`` says whether CBC's answer equals the optimum proven by dp.
@@ -37,7 +41,7 @@ SCAN_SIZES = [30, 50, 100, 150, 200, 300, 400, 600, 800, 1000, 1500, 2000, 3000,
 def warm_up() -> None:
     """Load the numba caches and import every back-end before timing anything."""
     inst = random_instance(6, 0)
-    for method in ("dp", "cpsat", "milp-highs", "milp-cbc"):
+    for method in ("dp", "cpsat", "milp-highs", "milp-cbc", "auto"):
         solve(inst, method, time_limit=10)
 
 
@@ -133,6 +137,46 @@ def scan(methods: list[str], time_limit: float, interval, out) -> list[dict]:
     return records
 
 
+PAPER_DIR = Path(__file__).resolve().parent / "paper_instances"
+
+
+def paper(files: list[Path], methods: list[str], time_limit: float, out) -> list[dict]:
+    """Every method on the committed paper-scale instances, one after the other."""
+    from solvers import UnsupportedInstance
+
+    records = []
+    print(f"\npaper-scale instances (benchmarks/paper_instances), time limit {time_limit:g} s; "
+          f"cells: seconds to a proven optimum, else the certified gap at the limit", file=out)
+    header = (f"{'instance':<28} | " + " | ".join(f"{m:>20}" for m in methods)
+              + f" | {'best bound':>14} | {'best schedule':>14}")
+    print(header, file=out)
+    print("-" * len(header), file=out)
+    for path in files:
+        inst = ddp.load_instance(path)
+        cells, mine = [], []
+        for method in methods:
+            try:
+                record = run_one(inst, method, time_limit)
+            except UnsupportedInstance:
+                cells.append("unsupported")
+                continue
+            record.update(instance=path.name)
+            records.append(record)
+            mine.append(record)
+            print(f"  {path.name} {method:<10} {record['status']:<8} {record['seconds']:8.2f} s "
+                  f"gap {100 * record['gap']:.5f}% obj {record['objective']:.3f} "
+                  f"lb {record['lower_bound']:.3f}", file=sys.stderr, flush=True)
+            if record["status"] == "optimal":
+                cells.append(f"{record['seconds']:.2f} s")
+            else:
+                cells.append(f"gap {100 * record['gap']:.5f}%")
+        bound = max(r["lower_bound"] for r in mine)
+        best = min(r["objective"] for r in mine)
+        print(f"{path.name:<28} | " + " | ".join(f"{c:>20}" for c in cells)
+              + f" | {bound:>14.3f} | {best:>14.3f}", file=out, flush=True)
+    return records
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--methods", nargs="+",
@@ -146,12 +190,19 @@ def main(argv=None) -> int:
     parser.add_argument("--scan-intervals", action="store_true",
                         help="scan with random gaps 0-720 ms instead of arrivals at 0")
     parser.add_argument("--no-table", action="store_true")
+    parser.add_argument("--paper", nargs="*", metavar="FILE",
+                        help="the paper-scale table instead: every method on the instance files "
+                             "given (default: all of benchmarks/paper_instances)")
     parser.add_argument("--json", metavar="FILE", help="write every run as JSON lines")
     args = parser.parse_args(argv)
     warm_up()
     records = []
     rows = {label: ROWS[label] for label in args.rows}
-    if not args.no_table:
+    if args.paper is not None:
+        files = ([Path(f) for f in args.paper] if args.paper
+                 else sorted(PAPER_DIR.glob("*.json")))
+        records += paper(files, args.methods, args.time_limit, sys.stdout)
+    elif not args.no_table:
         records += table(rows, args.methods, args.seeds, args.time_limit, sys.stdout,
                          args.big_methods)
     if args.scan:

@@ -228,6 +228,16 @@ def state_bound(j, front_free, cloud_free, arrival, tables, threshold, hot):
 
 
 @njit
+def state_bounds(j, front_free, cloud_free, arrival, tables):
+    """The full bound of every state before event ``j``."""
+    no_hot = np.zeros(1, dtype=np.int64)
+    out = np.empty(front_free.shape[0])
+    for s in range(front_free.shape[0]):
+        out[s] = state_bound(j, front_free[s], cloud_free[s], arrival, tables, np.inf, no_hot)
+    return out
+
+
+@njit
 def frontier_bound(j, front_free, cloud_free, arrival, tables):
     """The least full bound over the states before event ``j`` (inf when there are none)."""
     no_hot = np.zeros(1, dtype=np.int64)

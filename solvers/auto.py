@@ -31,7 +31,7 @@ from .dp import check_supported, solve_dp
 from .errors import UnsupportedInstance
 from .improve import better_start, warm_start
 from .lns import improve_by_windows
-from .lp import lp_bound
+from .lp import lp_bound, state_cut
 from .milp import solve_highs
 from .result import Outcome, proven
 
@@ -40,7 +40,8 @@ from .result import Outcome, proven
 LNS_SHARE = 0.25
 LP_SHARE = 0.2  # a cap: the relaxation usually needs far less
 SEARCH_SHARE = 0.5
-QUICK_SHARE = 0.1  # the first, small exact attempt
+QUICK_SHARE = 0.1  # the first, small exact attempt: this share of the limit, at most
+QUICK_SECONDS = 1.0  # this long
 QUICK_STATES = 200_000
 MILP_MAX_EVENTS = 300  # HiGHS on a shared-unit block only up to this size
 WINDOWS_PER_SECOND = 40  # the deterministic window budget per second of the limit
@@ -94,7 +95,8 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
     except UnsupportedInstance:
         exact = False
     if exact:  # a quick exact attempt first: most instances are proven here in well under 1 s
-        quick = solve_dp(block, time_limit=10 * limit if deterministic else QUICK_SHARE * limit,
+        quick_seconds = min(QUICK_SECONDS, QUICK_SHARE * limit)
+        quick = solve_dp(block, time_limit=10 * quick_seconds if deterministic else quick_seconds,
                          hint=best, max_states=QUICK_STATES)
         bound = max(bound, quick.lower_bound)
         best, best_value = _better(block, quick.choices, best, best_value)
@@ -114,9 +116,11 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         if exact:
             if deterministic:  # a state budget; the clock only as a far guard
                 searched = solve_dp(block, time_limit=10 * limit, hint=best,
-                                    max_states=int(DP_STATES_PER_SECOND * SEARCH_SHARE * limit))
+                                    max_states=int(DP_STATES_PER_SECOND * SEARCH_SHARE * limit),
+                                    state_cuts=state_cut)
             else:
-                searched = solve_dp(block, time_limit=search_limit, hint=best)
+                searched = solve_dp(block, time_limit=search_limit, hint=best,
+                                    state_cuts=state_cut)
             notes.append(f"dp: {searched.message}")
         elif block.n <= MILP_MAX_EVENTS:
             searched = solve_highs(block, time_limit=search_limit, hint=best)

@@ -27,7 +27,9 @@ How a group is solved (kernels in ``_dp_kernels``, bounds in ``_dp_bounds``):
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -46,6 +48,10 @@ HEURISTIC_SHARE = 0.3  # at most this share of the time limit goes to incumbents
 STORE_BUDGET = 60_000_000  # paths kept for rebuilding (6 bytes per state); beyond, 2nd pass
 DIVE_NODES = 200_000  # nodes of the depth-first rebuild of a proven optimum
 MAX_CHILDREN = 12_000_000  # children of one stage held at once (about 40 bytes each)
+CUT_MIN_STATES = 2_000  # stages with fewer states are not worth a relaxation's time
+
+# ``state_cuts(arrival, kept, start, front_free, cloud_free, upper) -> cut or None``
+StateCuts = Callable[..., Any]
 
 
 def check_supported(inst: ddp.Instance) -> None:
@@ -61,7 +67,8 @@ def check_supported(inst: ddp.Instance) -> None:
 def solve_dp(inst: ddp.Instance, time_limit: float = 60.0,
              hint: np.ndarray | None = None, *, beam_width: int = 64,
              weights: int | None = None, max_states: int = 5_000_000,
-             local_search_passes: int = 4, started: float | None = None) -> Outcome:
+             local_search_passes: int = 4, started: float | None = None,
+             state_cuts: StateCuts | None = None) -> Outcome:
     """Exact optimum by bounded dynamic programming (see the module docstring).
 
     Parameters
@@ -87,6 +94,12 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0,
         Passes of single-event local search on each incumbent.
     started : float, optional
         ``time.perf_counter()`` when the call began (default: now).
+    state_cuts : callable, optional
+        ``state_cuts(arrival, kept, start, front_free, cloud_free, upper)``: an affine lower
+        bound in ``(F, C)`` valid for every completion from event ``start`` that beats
+        ``upper`` (``lp.state_cut``). When given, stages with at least ``CUT_MIN_STATES``
+        states drop the states such cuts exclude, and a stopped search reports the least
+        bound over its live states with the cuts included.
     """
     started = time.perf_counter() if started is None else started
     check_supported(inst)
@@ -98,7 +111,8 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0,
     notes = []
     for events, _, _ in components(inst):
         levels = weights if weights is not None else (257 if len(events) >= 500 else 129)
-        group = _Group(inst, events, levels, time_limit=float(time_limit))
+        group = _Group(inst, events, levels, time_limit=float(time_limit),
+                       state_cuts=state_cuts)
         found = group.solve(hint_choices[events], deadline, beam_width, max_states,
                             local_search_passes)
         choices[events] = found.choices
@@ -158,7 +172,7 @@ class _Group:
     """
 
     def __init__(self, inst: ddp.Instance, events: np.ndarray, levels: int,
-                 time_limit: float = 60.0):
+                 time_limit: float = 60.0, state_cuts: StateCuts | None = None):
         self.n = len(events)
         self.arrival = np.ascontiguousarray(inst.arrival[events])
         self.kept = KeptPoints.of(inst.front[events], inst.trans[events], inst.cloud[events])
@@ -172,7 +186,21 @@ class _Group:
         # local search budgets from the time limit argument, not the clock: reproducible
         self.polish_seconds = float(time_limit) * HEURISTIC_SHARE / 4
         self.probe_every = max(1, self.n // 1000)
+        self.state_cuts = state_cuts
 
+    def cut_values(self, j: int, front_free: np.ndarray, cloud_free: np.ndarray,
+                   upper: float) -> np.ndarray | None:
+        """Per state before event ``j``, the best of a few LP cuts (None without cuts)."""
+        if self.state_cuts is None or j >= self.n:
+            return None
+        values = np.full(len(front_free), -np.inf)
+        picks = sorted({0, len(front_free) // 2, len(front_free) - 1})
+        for s in picks:
+            cut = self.state_cuts(self.arrival, self.kept, j, float(front_free[s]),
+                                  float(cloud_free[s]), upper)
+            if cut is not None:
+                values = np.maximum(values, cut.at(front_free, cloud_free))
+        return values
     @property
     def kernel_arrays(self) -> tuple[np.ndarray, ...]:
         """``(arrival, front, trans, cloud, count)``: the kernels' view of the events."""
@@ -246,6 +274,14 @@ class _Group:
 
         def stop(j: int, reason: str) -> _Stages:
             live = _dp_bounds.frontier_bound(j, front_free, cloud_free, arrival, self.tables)
+            upper = incumbent.makespan if incumbent is not None else np.inf
+            if self.state_cuts is not None and beam_width == 0 and np.isfinite(upper):
+                # each live state's bound: the better of its own and the cuts' (at most the
+                # incumbent, where the cuts stop being valid)
+                own = _dp_bounds.state_bounds(j, front_free, cloud_free, arrival, self.tables)
+                cuts = self.cut_values(j, front_free, cloud_free, upper)
+                if cuts is not None and len(own):
+                    live = float(np.min(np.minimum(np.maximum(own, cuts), upper)))
             return _Stages(None, np.inf, min(pruned, live), visited, False, reason)
 
         for j in range(self.n):
@@ -271,6 +307,21 @@ class _Group:
             visited += len(front_free)
             if len(front_free) == 0:
                 break
+            if (incumbent is not None and beam_width == 0 and j < self.n - 1
+                    and len(front_free) >= CUT_MIN_STATES and self.state_cuts is not None):
+                cuts = self.cut_values(j + 1, front_free, cloud_free, incumbent.makespan)
+                if cuts is not None:
+                    excluded = cuts >= threshold
+                    if excluded.any():
+                        pruned = min(pruned, float(np.min(np.minimum(cuts[excluded],
+                                                                     incumbent.makespan))))
+                        keep = ~excluded
+                        front_free, cloud_free = front_free[keep], cloud_free[keep]
+                        parent, point = parent[keep], point[keep]
+                        if store:
+                            parents[-1], points[-1] = parents[-1][keep], points[-1][keep]
+                        if len(front_free) == 0:
+                            break
             if (incumbent is not None and beam_width == 0 and j < self.n - 1
                     and j % self.probe_every == 0):
                 # Complete a few states greedily: a smaller makespan tightens the pruning at

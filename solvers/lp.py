@@ -30,7 +30,7 @@ import ddp
 
 from .errors import SolverUnavailable, native_call
 from .milp import quiet_stdout
-from .points import dominant_points
+from .points import KeptPoints
 
 # Relative margin taken off the recomputed dual bound for the rounding of its float sums.
 DUAL_SAFETY = 1e-10
@@ -56,11 +56,13 @@ class LpBound:
         Per kept point (``columns``), the least increase of the bound when the event takes that
         point (0 for the points the relaxation uses).
     columns : ndarray (n, P) of int
-        The point index of each column (as ``dominant_points``); ``count[j]`` columns are real.
+        The point index of each column (as ``KeptPoints.index``); ``count[j]`` columns are real.
     count : ndarray (n,) of int
     status : str
         HiGHS's model status.
     seconds : float
+    slopes : (float, float) or None
+        The duals of the rows of the initial device and unit free times (see ``state_cut``).
     """
 
     value: float
@@ -70,6 +72,7 @@ class LpBound:
     count: np.ndarray
     status: str
     seconds: float
+    slopes: tuple[float, float] | None = None
 
     def allowed(self, margin: float = 0.0) -> np.ndarray:
         """Mask (n, P) of the columns that may still be part of a schedule below ``upper``.
@@ -95,19 +98,70 @@ def _scale(upper: float) -> float:
     return 2.0 ** int(np.clip(round(math.log2(1000.0 / upper)), -40, 40))
 
 
-def lp_bound(inst: ddp.Instance, upper: float, time_limit: float = 30.0,
-             points: tuple[np.ndarray, ...] | None = None) -> LpBound:
+def lp_bound(inst: ddp.Instance, upper: float, time_limit: float = 30.0) -> LpBound:
     """Solve the LP relaxation of ``inst`` with every time at most ``upper``.
 
-    ``points`` is ``dominant_points(front, trans, cloud)`` when the caller has it. Raises
-    ``SolverUnavailable`` without highspy; a relaxation HiGHS does not solve in ``time_limit``
-    gives the bound of the duals it has (possibly 0).
+    Raises ``SolverUnavailable`` without highspy; a relaxation HiGHS does not solve in
+    ``time_limit`` gives the bound of the duals it has (possibly 0).
+    """
+    kept = KeptPoints.of(inst.front, inst.trans, inst.cloud)
+    return relaxation(inst.arrival, kept, inst.device, inst.unit, upper, time_limit)
+
+
+@dataclass
+class StateCut:
+    """``front_coef * F + cloud_coef * C + const``: a lower bound, for every state ``(F, C)``,
+    on the makespan of any completion that beats ``upper`` (one device and one unit)."""
+
+    front_coef: float
+    cloud_coef: float
+    const: float
+
+    def at(self, front_free: np.ndarray, cloud_free: np.ndarray) -> np.ndarray:
+        return self.front_coef * front_free + self.cloud_coef * cloud_free + self.const
+
+
+def state_cut(arrival: np.ndarray, kept: KeptPoints, start: int, front_free: float,
+              cloud_free: float, upper: float, time_limit: float = 10.0) -> StateCut | None:
+    """A cut from the relaxation of events ``start..`` after the state ``(F, C)``.
+
+    The state enters the relaxation only through the right-hand sides of two rows (the first
+    event's device and unit predecessors), so the weak-duality bound of its duals is affine in
+    ``(F, C)`` with those rows' duals as slopes, and it holds for every state, not only the one
+    solved (one device and one unit; events ``start..`` of ``kept``). None when HiGHS gives no
+    duals.
+    """
+    count = kept.count.shape[0] - start
+    if count <= 0:
+        return StateCut(0.0, 1.0, 0.0)
+    part = KeptPoints(kept.front[start:], kept.trans[start:], kept.cloud[start:],
+                      kept.index[start:], kept.count[start:], kept.all_front[start:],
+                      kept.all_trans[start:], kept.all_cloud[start:])
+    zeros = np.zeros(count, dtype=np.int64)
+    result = relaxation(arrival[start:], part, zeros, zeros, upper, time_limit,
+                        initial_front=np.array([front_free]),
+                        initial_cloud=np.array([cloud_free]))
+    if result.slopes is None:
+        return None
+    front_coef, cloud_coef = result.slopes
+    const = result.value - front_coef * front_free - cloud_coef * cloud_free
+    return StateCut(float(front_coef), float(cloud_coef), float(const))
+
+
+def relaxation(arrival: np.ndarray, kept: KeptPoints, device: np.ndarray, unit: np.ndarray,
+               upper: float, time_limit: float, initial_front: np.ndarray | None = None,
+               initial_cloud: np.ndarray | None = None) -> LpBound:
+    """The relaxation of events with the given kept points (see the module docstring).
+
+    ``initial_front[d]`` / ``initial_cloud[u]``: free times of devices and units before the
+    first event (0 when not given). With exactly one device and one unit given, ``slopes``
+    of the result holds the duals of their two rows (the bound's slopes in F and C).
     """
     started = time.perf_counter()
     highspy = _highspy()
-    n = inst.n
-    kept_front, kept_trans, kept_cloud, columns, count = (
-        points if points is not None else dominant_points(inst.front, inst.trans, inst.cloud))
+    n = arrival.shape[0]
+    kept_front, kept_trans, kept_cloud = kept.front, kept.trans, kept.cloud
+    columns, count = kept.index, kept.count
     width = columns.shape[1]
     scale = _scale(upper)
     top = float(upper) * scale
@@ -136,6 +190,7 @@ def lp_bound(inst: ddp.Instance, upper: float, time_limit: float = 30.0,
     last_of_device: dict[int, int] = {}
     last_of_unit: dict[int, int] = {}
     equality_rows = []
+    state_rows = [-1, -1]
     for j in range(n):
         xs = x_index[j, :count[j]]
         front = kept_front[j, :count[j]] * scale
@@ -143,15 +198,21 @@ def lp_bound(inst: ddp.Instance, upper: float, time_limit: float = 30.0,
         cloud = kept_cloud[j, :count[j]] * scale
         equality_rows.append(row)
         add(xs, np.ones(len(xs)), 1.0)
-        add(np.r_[front_col[j], xs], np.r_[1.0, -front], float(inst.arrival[j]) * scale)
-        d, u = int(inst.device[j]), int(inst.unit[j])
+        add(np.r_[front_col[j], xs], np.r_[1.0, -front], float(arrival[j]) * scale)
+        d, u = int(device[j]), int(unit[j])
         if d in last_of_device:
             add(np.r_[front_col[j], front_col[last_of_device[d]], xs],
                 np.r_[1.0, -1.0, -front], 0.0)
+        elif initial_front is not None:
+            state_rows[0] = row
+            add(np.r_[front_col[j], xs], np.r_[1.0, -front], float(initial_front[d]) * scale)
         add(np.r_[cloud_col[j], front_col[j], xs], np.r_[1.0, -1.0, -to_done], 0.0)
         if u in last_of_unit:
             add(np.r_[cloud_col[j], cloud_col[last_of_unit[u]], xs],
                 np.r_[1.0, -1.0, -cloud], 0.0)
+        elif initial_cloud is not None:
+            state_rows[1] = row
+            add(np.r_[cloud_col[j], xs], np.r_[1.0, -cloud], float(initial_cloud[u]) * scale)
         last_of_device[d] = j
         last_of_unit[u] = j
     for j in last_of_unit.values():
@@ -185,7 +246,7 @@ def lp_bound(inst: ddp.Instance, upper: float, time_limit: float = 30.0,
     lp.a_matrix_.start_ = starts.astype(np.int32)
     lp.a_matrix_.index_ = row_index[order].astype(np.int32)
     lp.a_matrix_.value_ = values[order]
-    value, reduced, status = -np.inf, np.zeros(num_cols), "not solved"
+    value, reduced, status, slopes = -np.inf, np.zeros(num_cols), "not solved", None
     for method, share in zip(METHODS, (SIMPLEX_SHARE, 1.0), strict=False):
         remaining = float(time_limit) - (time.perf_counter() - started)
         if remaining <= 0:
@@ -193,18 +254,20 @@ def lp_bound(inst: ddp.Instance, upper: float, time_limit: float = 30.0,
         duals, status = _run(highspy, lp, method, max(0.05, share * remaining))
         if duals is None:
             continue
-        found, found_reduced = _dual_bound(duals, row_lower, row_upper, col_cost, col_lower,
-                                           col_upper, starts, row_index[order], values[order])
+        found, found_reduced, clipped = _dual_bound(duals, row_lower, row_upper, col_cost,
+                                                    col_lower, col_upper, starts,
+                                                    row_index[order], values[order])
         if found > value:
             value, reduced = found, found_reduced
+            if min(state_rows) >= 0:
+                slopes = (float(clipped[state_rows[0]]), float(clipped[state_rows[1]]))
         if status == "Optimal":
             break
     reduced_x = np.zeros((n, width))
     reduced_x[real] = np.maximum(reduced[:num_x], 0.0) / scale
     return LpBound(value=max(0.0, value / scale) if np.isfinite(value) else 0.0,
-                   upper=float(upper),
-                   reduced_cost=reduced_x, columns=columns, count=count, status=status,
-                   seconds=time.perf_counter() - started)
+                   upper=float(upper), reduced_cost=reduced_x, columns=columns, count=count,
+                   status=status, seconds=time.perf_counter() - started, slopes=slopes)
 
 
 def _run(highspy, lp, options: dict, seconds: float):
@@ -233,7 +296,8 @@ def _dual_bound(duals, row_lower, row_upper, cost, col_lower, col_upper, starts,
 
     Duals of rows with only a lower bound are clipped at 0 (their sign in a minimisation);
     rows with both bounds equal take either sign. Returns the bound, lowered by a relative
-    ``DUAL_SAFETY`` for the rounding of its sums, and the reduced costs ``cost - A^T y``.
+    ``DUAL_SAFETY`` for the rounding of its sums, the reduced costs ``cost - A^T y`` and the
+    clipped duals.
     """
     y = duals.copy()
     only_lower = ~np.isfinite(row_upper)
@@ -245,4 +309,4 @@ def _dual_bound(duals, row_lower, row_upper, cost, col_lower, col_upper, starts,
     col_terms = np.where(reduced >= 0, reduced * col_lower, reduced * col_upper)
     value = float(row_terms.sum() + col_terms.sum())
     magnitude = float(np.abs(row_terms).sum() + np.abs(col_terms).sum())
-    return value - DUAL_SAFETY * max(magnitude, abs(value)), reduced
+    return value - DUAL_SAFETY * max(magnitude, abs(value)), reduced, y

@@ -43,10 +43,10 @@ def test_dual_bound_holds_for_any_duals():
     lower, upper = np.array([1.0, 0.0]), np.array([np.inf, 0.0])
     rng = np.random.default_rng(0)
     for duals in [np.array([1.0, 0.0]), np.array([-3.0, 5.0]), *list(rng.normal(size=(50, 2)))]:
-        value, reduced = _dual_bound(duals, lower, upper, cost, np.zeros(2), np.full(2, 2.0),
+        value, reduced, _ = _dual_bound(duals, lower, upper, cost, np.zeros(2), np.full(2, 2.0),
                                      starts, index, values)
         assert value <= 1.0 + 1e-12
         assert reduced.shape == (2,)
-    best, _ = _dual_bound(np.array([1.0, 0.0]), lower, upper, cost, np.zeros(2),
+    best, _, _ = _dual_bound(np.array([1.0, 0.0]), lower, upper, cost, np.zeros(2),
                           np.full(2, 2.0), starts, index, values)
     assert abs(best - 1.0) < 1e-9
