@@ -7,9 +7,12 @@
    on, alone (removing events never delays the others, so OPT is at least that; and the warm
    start's prefix followed by that optimum reaches it). Only that last block is searched; the
    prefix keeps the warm start's choices.
-3. On the block: ``dp`` where it is exact (every device with its own unit), ``milp-highs`` on
-   small blocks where devices share a unit; then large-neighbourhood search (``lns``) on the
-   best schedule; then the LP relaxation's certified bound (``lp``).
+3. On the block: a quick ``dp`` where it is exact (every device with its own unit); then
+   large-neighbourhood search (``lns``) on the best schedule; then the LP relaxation's
+   certified bound (``lp``), whose rounded solution also seeds the window search where devices
+   share a unit; then, with the time left, ``dp`` with the relaxation's affine cuts in the
+   state (``lp.state_cut``), or ``milp-highs`` (``cpsat`` when deterministic) on small blocks
+   where devices share a unit.
 4. The reported bound is the largest valid one: the search's, ``min(incumbent, LP bound)``,
    and the cheap combinatorial bounds; the objective is re-evaluated on the whole instance.
 
@@ -27,9 +30,10 @@ import numpy as np
 import ddp
 
 from .bounds import cheap_bound
+from .cpsat import solve_cpsat
 from .dp import check_supported, solve_dp
 from .errors import UnsupportedInstance
-from .improve import better_start, warm_start
+from .improve import better_start, improve, warm_start
 from .lns import improve_by_windows
 from .lp import lp_bound, state_cut
 from .milp import solve_highs
@@ -40,6 +44,7 @@ from .result import Outcome, proven
 LNS_SHARE = 0.25
 LP_SHARE = 0.2  # a cap: the relaxation usually needs far less
 SEARCH_SHARE = 0.5
+ROUNDED_SHARE = 0.15  # window search from the rounded relaxation, when it starts better
 QUICK_SHARE = 0.1  # the first, small exact attempt: this share of the limit, at most
 QUICK_SECONDS = 1.0  # this long
 QUICK_STATES = 200_000
@@ -97,7 +102,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
     if exact:  # a quick exact attempt first: most instances are proven here in well under 1 s
         quick_seconds = min(QUICK_SECONDS, QUICK_SHARE * limit)
         quick = solve_dp(block, time_limit=10 * quick_seconds if deterministic else quick_seconds,
-                         hint=best, max_states=QUICK_STATES)
+                         hint=best, max_states=QUICK_STATES, deterministic=deterministic)
         bound = max(bound, quick.lower_bound)
         best, best_value = _better(block, quick.choices, best, best_value)
         notes.append(f"quick dp: {quick.message}")
@@ -105,10 +110,22 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         search_windows(LNS_SHARE)
     if not proven(best_value, bound):
         remaining = max(0.5, deadline - time.perf_counter())
-        relaxed = lp_bound(block, best_value, time_limit=min(LP_SHARE * limit, remaining))
+        lp_seconds = 10 * LP_SHARE * limit if deterministic else min(LP_SHARE * limit, remaining)
+        relaxed = lp_bound(block, best_value, time_limit=lp_seconds)
         stats["lp_bound"] = relaxed.value
         bound = max(bound, min(best_value, relaxed.value))
         notes.append(f"LP relaxation: {relaxed.status}")
+        rounded = relaxed.rounded()
+        if rounded is not None and not exact and not proven(best_value, bound):
+            # Devices sharing a unit: the relaxation's schedule, rounded and improved, can
+            # start the window search from a better shape than the greedy rules find.
+            saved = best, best_value
+            best = improve(block, rounded, seconds=min(1.0, 0.05 * limit))
+            best_value = float(ddp.evaluate(block, best).makespan)
+            search_windows(ROUNDED_SHARE)
+            stats["lp_rounding"] = best_value
+            if best_value >= saved[1]:
+                best, best_value = saved
     if not proven(best_value, bound):
         remaining = deadline - time.perf_counter()
         search_limit = max(0.1, remaining - 0.1 * limit)
@@ -117,11 +134,17 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
             if deterministic:  # a state budget; the clock only as a far guard
                 searched = solve_dp(block, time_limit=10 * limit, hint=best,
                                     max_states=int(DP_STATES_PER_SECOND * SEARCH_SHARE * limit),
-                                    state_cuts=state_cut)
+                                    state_cuts=state_cut, deterministic=True)
             else:
                 searched = solve_dp(block, time_limit=search_limit, hint=best,
                                     state_cuts=state_cut)
             notes.append(f"dp: {searched.message}")
+        elif block.n <= MILP_MAX_EVENTS and deterministic:
+            # CP-SAT has a deterministic time; HiGHS has none
+            searched = solve_cpsat(block, time_limit=10 * limit, hint=best, workers=1,
+                                   deterministic=True,
+                                   deterministic_time=SEARCH_SHARE * limit)
+            notes.append(f"cpsat: {searched.message}")
         elif block.n <= MILP_MAX_EVENTS:
             searched = solve_highs(block, time_limit=search_limit, hint=best)
             notes.append(f"milp-highs: {searched.message}")

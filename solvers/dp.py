@@ -68,7 +68,7 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0,
              hint: np.ndarray | None = None, *, beam_width: int = 64,
              weights: int | None = None, max_states: int = 5_000_000,
              local_search_passes: int = 4, started: float | None = None,
-             state_cuts: StateCuts | None = None) -> Outcome:
+             state_cuts: StateCuts | None = None, deterministic: bool = False) -> Outcome:
     """Exact optimum by bounded dynamic programming (see the module docstring).
 
     Parameters
@@ -100,6 +100,10 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0,
         ``upper`` (``lp.state_cut``). When given, stages with at least ``CUT_MIN_STATES``
         states drop the states such cuts exclude, and a stopped search reports the least
         bound over its live states with the cuts included.
+    deterministic : bool
+        The beam search runs to its end instead of to a share of the clock, so that only
+        ``max_states`` (and ``time_limit`` as a guard) limits the run: a rerun gives the same
+        answer.
     """
     started = time.perf_counter() if started is None else started
     check_supported(inst)
@@ -114,7 +118,7 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0,
         group = _Group(inst, events, levels, time_limit=float(time_limit),
                        state_cuts=state_cuts)
         found = group.solve(hint_choices[events], deadline, beam_width, max_states,
-                            local_search_passes)
+                            local_search_passes, deterministic)
         choices[events] = found.choices
         bound = max(bound, found.lower_bound)
         stats["states"] += found.states
@@ -349,12 +353,12 @@ class _Group:
         return _Stages(columns, value, min(pruned, value), visited, True)
 
     def solve(self, hint_points: np.ndarray, deadline: float, beam_width: int,
-              max_states: int, passes: int) -> _GroupAnswer:
+              max_states: int, passes: int, deterministic: bool = False) -> _GroupAnswer:
         """Incumbent, then the exact search."""
         if self.n == 0:
             return _GroupAnswer(np.zeros(0, dtype=np.int64), 0.0, 0, True)
         share = max(0.0, deadline - time.perf_counter()) * HEURISTIC_SHARE
-        heuristic_deadline = time.perf_counter() + share
+        heuristic_deadline = np.inf if deterministic else time.perf_counter() + share
         candidates = []
         greedy = np.zeros(self.n, dtype=np.int64)
         _dp_kernels.complete_greedy(0, 0.0, 0.0, *self.kernel_arrays, greedy)

@@ -63,6 +63,8 @@ class LpBound:
     seconds : float
     slopes : (float, float) or None
         The duals of the rows of the initial device and unit free times (see ``state_cut``).
+    point_share : ndarray (n, P) or None
+        The relaxation's value of each column's choice variable (a fraction of the event).
     """
 
     value: float
@@ -73,6 +75,15 @@ class LpBound:
     status: str
     seconds: float
     slopes: tuple[float, float] | None = None
+    point_share: np.ndarray | None = None
+
+    def rounded(self) -> np.ndarray | None:
+        """Each event's point of largest share in the relaxation's solution (a schedule to
+        start a search from; None without a solution)."""
+        if self.point_share is None:
+            return None
+        columns = np.argmax(self.point_share, axis=1)
+        return self.columns[np.arange(self.columns.shape[0]), columns]
 
     def allowed(self, margin: float = 0.0) -> np.ndarray:
         """Mask (n, P) of the columns that may still be part of a schedule below ``upper``.
@@ -247,11 +258,15 @@ def relaxation(arrival: np.ndarray, kept: KeptPoints, device: np.ndarray, unit: 
     lp.a_matrix_.index_ = row_index[order].astype(np.int32)
     lp.a_matrix_.value_ = values[order]
     value, reduced, status, slopes = -np.inf, np.zeros(num_cols), "not solved", None
+    point_share = None
     for method, share in zip(METHODS, (SIMPLEX_SHARE, 1.0), strict=False):
         remaining = float(time_limit) - (time.perf_counter() - started)
         if remaining <= 0:
             break
-        duals, status = _run(highspy, lp, method, max(0.05, share * remaining))
+        duals, status, primal = _run(highspy, lp, method, max(0.05, share * remaining))
+        if primal is not None:
+            point_share = np.zeros((n, width))
+            point_share[real] = primal[:num_x]
         if duals is None:
             continue
         found, found_reduced, clipped = _dual_bound(duals, row_lower, row_upper, col_cost,
@@ -267,16 +282,16 @@ def relaxation(arrival: np.ndarray, kept: KeptPoints, device: np.ndarray, unit: 
     reduced_x[real] = np.maximum(reduced[:num_x], 0.0) / scale
     return LpBound(value=max(0.0, value / scale) if np.isfinite(value) else 0.0,
                    upper=float(upper), reduced_cost=reduced_x, columns=columns, count=count,
-                   status=status, seconds=time.perf_counter() - started, slopes=slopes)
+                   status=status, seconds=time.perf_counter() - started, slopes=slopes,
+                   point_share=point_share)
 
 
 def _run(highspy, lp, options: dict, seconds: float):
-    """One HiGHS run; returns ``(row duals or None, model status text)``."""
+    """One HiGHS run; returns ``(row duals or None, model status text, column values or None)``."""
     highs = highspy.Highs()
     with quiet_stdout():
         highs.setOptionValue("output_flag", False)
         highs.setOptionValue("time_limit", seconds)
-        highs.setOptionValue("threads", 1)
         for key, value in options.items():
             highs.setOptionValue(key, value)
         highs.passModel(lp)
@@ -285,9 +300,12 @@ def _run(highspy, lp, options: dict, seconds: float):
     status = highs.modelStatusToString(highs.getModelStatus())
     solution = highs.getSolution()
     duals = np.asarray(solution.row_dual, dtype=np.float64)
+    primal = np.asarray(solution.col_value, dtype=np.float64)
+    if primal.shape[0] != lp.num_col_ or not solution.value_valid:
+        primal = None
     if duals.shape[0] != lp.num_row_ or not solution.dual_valid:
-        return None, status
-    return duals, status
+        return None, status, primal
+    return duals, status, primal
 
 
 def _dual_bound(duals, row_lower, row_upper, cost, col_lower, col_upper, starts, index,

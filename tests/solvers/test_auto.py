@@ -28,7 +28,7 @@ def test_the_last_block_alone_has_the_instance_optimum(pair):
 
 def test_blocks_prove_a_long_light_instance(make_random):
     """Sparse arrivals: the system empties often, only the last block is searched."""
-    inst = make_random(3000, 2, interval=(500, 2000))
+    inst = make_random(1500, 2, interval=(500, 2000))
     result = solve(inst, "auto", time_limit=20)
     assert result.status == Status.OPTIMAL
     assert result.stats["block_start"] > 0
@@ -36,21 +36,21 @@ def test_blocks_prove_a_long_light_instance(make_random):
 
 
 def test_deterministic_runs_repeat(make_random):
-    inst = make_random(60, 3, devices=3, cloud_units=1)
-    first = solve(inst, "auto", time_limit=2, deterministic=True)
-    again = solve(inst, "auto", time_limit=2, deterministic=True)
+    inst = make_random(40, 3, devices=3, cloud_units=1)
+    first = solve(inst, "auto", time_limit=1, deterministic=True)
+    again = solve(inst, "auto", time_limit=1, deterministic=True)
     assert first.objective == again.objective
     assert first.lower_bound == again.lower_bound
     assert (first.choices == again.choices).all()
 
 
-@settings(max_examples=10)
+@settings(max_examples=4)
 @given(seed=st.integers(0, 10_000))
 def test_auto_never_worse_than_its_hint(seed):
     from instances.random import random_instance
 
     inst = random_instance(40, seed, interval=(0, 40), devices=2)
     hint = ddp.run_policy(inst, "ddp").choices
-    result = solve(inst, "auto", time_limit=3, hint=hint)
+    result = solve(inst, "auto", time_limit=1, hint=hint)
     assert result.objective <= ddp.evaluate(inst, hint).makespan
     assert result.lower_bound <= result.objective

@@ -6,9 +6,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import ddp
 from solvers import solve
 from solvers.lp import _dual_bound, lp_bound
-from tests.helpers import any_instances
+from tests.helpers import SINGLE, any_instances, instances
 
 
 @settings(max_examples=40)
@@ -50,3 +51,64 @@ def test_dual_bound_holds_for_any_duals():
     best, _, _ = _dual_bound(np.array([1.0, 0.0]), lower, upper, cost, np.zeros(2),
                           np.full(2, 2.0), starts, index, values)
     assert abs(best - 1.0) < 1e-9
+
+
+def suffix_optimum(inst, start, front_free, cloud_free):
+    """Plain Python: the least makespan of events ``start..`` from free times ``(F, C)``."""
+    import itertools
+
+    best = np.inf
+    for choices in itertools.product(range(inst.k + 1), repeat=inst.n - start):
+        front, cloud = front_free, cloud_free
+        for offset, point in enumerate(choices):
+            e = start + offset
+            front = max(front, inst.arrival[e]) + inst.front[e, point]
+            cloud = max(front + inst.trans[e, point], cloud) + inst.cloud[e, point]
+        best = min(best, cloud)
+    return best
+
+
+@settings(max_examples=30)
+@given(inst=instances(**SINGLE, kind="int", max_n=5, max_k=2),
+       data=st.data())
+def test_state_cuts_hold_at_every_state(inst, data):
+    """A cut solved at one state bounds every other state's completions that beat upper."""
+    from solvers.lp import state_cut
+    from solvers.points import KeptPoints
+
+    kept = KeptPoints.of(inst.front, inst.trans, inst.cloud)
+    start = data.draw(st.integers(0, inst.n - 1))
+    state = st.integers(0, 60).map(float)
+    solved_at = (data.draw(state), data.draw(state))
+    upper = suffix_optimum(inst, start, *solved_at) + data.draw(st.integers(0, 20))
+    cut = state_cut(inst.arrival, kept, start, *solved_at, upper)
+    assert cut is not None
+    for _ in range(5):
+        front_free, cloud_free = data.draw(state), data.draw(state)
+        truth = suffix_optimum(inst, start, front_free, cloud_free)
+        value = cut.at(np.array([front_free]), np.array([cloud_free]))[0]
+        assert min(value, upper) <= truth * (1 + 1e-9) + 1e-9
+
+
+def test_dp_with_cuts_proves_what_dp_proves(make_random, monkeypatch):
+    """Cuts only remove states that cannot beat the incumbent: same optimum, valid bound."""
+    from solvers import dp
+    from solvers.dp import solve_dp
+    from solvers.lp import state_cut
+
+    monkeypatch.setattr(dp, "CUT_MIN_STATES", 1)  # cuts at every stage
+
+    inst = make_random(25, 7, interval=(0, 20))
+    plain = solve(inst, "dp", time_limit=30)
+    outcome = solve_dp(inst, time_limit=30, state_cuts=state_cut, beam_width=0)
+    made = ddp.evaluate(inst, outcome.choices).makespan
+    assert made == plain.objective
+    assert outcome.lower_bound <= plain.objective * (1 + 1e-9)
+
+
+def test_bound_after_a_milp_run_in_the_same_process(make_random):
+    """HiGHS's thread pool is set once per process: the relaxation must not ask for another."""
+    inst = make_random(12, 4)
+    solve(inst, "milp-highs", time_limit=10)
+    relaxed = lp_bound(inst, ddp.run_policy(inst, "ddp").makespan)
+    assert relaxed.status == "Optimal" and relaxed.value > 0
