@@ -128,7 +128,8 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
                 best, best_value = saved
     if not proven(best_value, bound):
         remaining = deadline - time.perf_counter()
-        search_limit = max(0.1, remaining - 0.1 * limit)
+        # room for the stopped search's last cuts (three relaxations) and the final window pass
+        search_limit = max(0.1, remaining - 0.15 * limit)
         searched = None
         if exact:
             if deterministic:  # a state budget; the clock only as a far guard

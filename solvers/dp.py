@@ -49,6 +49,10 @@ STORE_BUDGET = 60_000_000  # paths kept for rebuilding (6 bytes per state); beyo
 DIVE_NODES = 200_000  # nodes of the depth-first rebuild of a proven optimum
 MAX_CHILDREN = 12_000_000  # children of one stage held at once (about 40 bytes each)
 CUT_MIN_STATES = 2_000  # stages with fewer states are not worth a relaxation's time
+CUT_MAX_EVENTS = 400  # nor suffixes longer than this (each cut solves the suffix's relaxation)
+CUT_SHARE = 0.02  # seconds per cut: this share of the time limit, at least CUT_SECONDS
+CUT_SECONDS = 0.5
+LAST_CUT_SHARE = 0.05  # seconds per cut of a stopped search (any suffix length)
 
 # ``state_cuts(arrival, kept, start, front_free, cloud_free, upper) -> cut or None``
 StateCuts = Callable[..., Any]
@@ -191,17 +195,26 @@ class _Group:
         self.polish_seconds = float(time_limit) * HEURISTIC_SHARE / 4
         self.probe_every = max(1, self.n // 1000)
         self.state_cuts = state_cuts
+        self.cut_seconds = max(CUT_SECONDS, CUT_SHARE * float(time_limit))
+        self.last_cut_seconds = max(CUT_SECONDS, LAST_CUT_SHARE * float(time_limit))
 
     def cut_values(self, j: int, front_free: np.ndarray, cloud_free: np.ndarray,
-                   upper: float) -> np.ndarray | None:
-        """Per state before event ``j``, the best of a few LP cuts (None without cuts)."""
-        if self.state_cuts is None or j >= self.n:
+                   upper: float, any_length: bool = False) -> np.ndarray | None:
+        """Per state before event ``j``, the best of a few LP cuts (None without cuts).
+
+        Only for suffixes of at most ``CUT_MAX_EVENTS`` events unless ``any_length`` (a
+        stopped search's last bound, worth one long relaxation).
+        """
+        if self.state_cuts is None or j >= self.n or len(front_free) == 0:
+            return None
+        if self.n - j > CUT_MAX_EVENTS and not any_length:
             return None
         values = np.full(len(front_free), -np.inf)
         picks = sorted({0, len(front_free) // 2, len(front_free) - 1})
+        seconds = self.last_cut_seconds if any_length else self.cut_seconds
         for s in picks:
             cut = self.state_cuts(self.arrival, self.kept, j, float(front_free[s]),
-                                  float(cloud_free[s]), upper)
+                                  float(cloud_free[s]), upper, time_limit=seconds)
             if cut is not None:
                 values = np.maximum(values, cut.at(front_free, cloud_free))
         return values
@@ -283,7 +296,7 @@ class _Group:
                 # each live state's bound: the better of its own and the cuts' (at most the
                 # incumbent, where the cuts stop being valid)
                 own = _dp_bounds.state_bounds(j, front_free, cloud_free, arrival, self.tables)
-                cuts = self.cut_values(j, front_free, cloud_free, upper)
+                cuts = self.cut_values(j, front_free, cloud_free, upper, any_length=True)
                 if cuts is not None and len(own):
                     live = float(np.min(np.minimum(np.maximum(own, cuts), upper)))
             return _Stages(None, np.inf, min(pruned, live), visited, False, reason)

@@ -122,3 +122,31 @@ def test_brute_refuses_large_instances(make_random):
     """brute past its enumeration limit: UnsupportedInstance, not a long run."""
     with pytest.raises(UnsupportedInstance, match="enumerate"):
         solve(make_random(10, 0), "brute")
+
+
+PAPER_SHAPES = [
+    {"events": 4, "interval": "0"},
+    {"events": 4, "interval": "360"},
+    {"events": 4, "interval": "0-720", "seed": 4},
+    {"events": 4, "interval": "0-720", "devices": 2, "seed": 2},
+    {"events": 4, "interval": "0", "devices": 3, "streams": "per-device", "seed": 1},
+]
+
+
+@pytest.mark.parametrize("settings_", PAPER_SHAPES, ids=lambda s: "-".join(map(str, s.values())))
+@pytest.mark.parametrize("method", ["auto", "dp", "cpsat", "milp-highs", "milp-cbc"])
+def test_paper_scenario_equals_brute(method, settings_):
+    """The paper scenario's near-identical events (k = 18), one and several devices on one
+    unit: every method's bound is below the enumerated optimum and its answer re-evaluates."""
+    import instances
+
+    inst = instances.generate(scenario="paper", **settings_)
+    opt = brute_optimum(inst)
+    try:
+        result = solve(inst, method, time_limit=20)
+    except UnsupportedInstance:
+        assert method == "dp" and inst.devices > 1
+        return
+    assert_valid(inst, result, opt)
+    if method != "milp-cbc":
+        assert result.status == Status.OPTIMAL
