@@ -15,8 +15,10 @@ import numpy as np
 
 import ddp
 
-from . import _lns_kernels as lns_kernels
+from . import _lns_kernels
 from .points import KeptPoints
+
+WIDER = (2, 4)  # wider neighbourhoods, as multiples of the window
 
 
 def improve_by_windows(inst: ddp.Instance, choices: np.ndarray, time_limit: float,
@@ -24,8 +26,10 @@ def improve_by_windows(inst: ddp.Instance, choices: np.ndarray, time_limit: floa
                        max_windows: int | None = None) -> tuple[np.ndarray, float, dict]:
     """Improve ``choices`` by re-choosing windows of ``window`` events (see the module docstring).
 
-    Stops after a sweep without change, ``max_sweeps`` sweeps, ``max_windows`` windows (a
-    budget that does not depend on the machine) or ``time_limit`` seconds.
+    A sweep without change moves on to wider windows (``WIDER`` times ``window``, with
+    narrower beams); a change returns to ``window``. Stops when every width has swept once
+    without change, after ``max_sweeps`` sweeps, ``max_windows`` windows (a budget that does
+    not depend on the machine) or ``time_limit`` seconds.
 
     Returns ``(choices, makespan, stats)``; the makespan is ``ddp.evaluate``'s for the choices.
     """
@@ -37,39 +41,51 @@ def improve_by_windows(inst: ddp.Instance, choices: np.ndarray, time_limit: floa
     kept_front, kept_trans, kept_cloud, count = kept.front, kept.trans, kept.cloud, kept.count
     columns = kept.columns_of(choices)
     arrays = (inst.arrival, kept_front, kept_trans, kept_cloud, count, inst.device, inst.unit)
-    value = lns_kernels.makespan_of(inst.arrival, kept_front, kept_trans, kept_cloud,
+    value = _lns_kernels.makespan_of(inst.arrival, kept_front, kept_trans, kept_cloud,
                                     inst.device, inst.unit, columns, inst.devices,
                                     inst.cloud_units)
     candidate = np.empty_like(columns)
-    size = max(1, min(int(window), inst.n))
-    stride = max(1, size // 2)
     sweeps = windows = accepted = 0
-    out_of_time = False
-    for sweep in range(max_sweeps):
-        changed = False
-        offset = (sweep * stride // 2) % stride
+    # Neighbourhoods of growing size (narrower beams): when one finds nothing, the next may.
+    schedule = [(int(window), int(beam_width))] + [
+        (int(window) * grow, max(8, int(beam_width) // grow)) for grow in WIDER]
+    level = 0
+    quiet_levels = 0
+    while sweeps < max_sweeps and quiet_levels < len(schedule):
+        size = max(1, min(schedule[level][0], inst.n))
+        beam = schedule[level][1]
+        stride = max(1, size // 2)
+        offset = (sweeps * stride // 2) % stride
         starts = list(range(offset, max(1, inst.n - size + 1), stride))
         if not starts or starts[-1] + size < inst.n:
             starts.append(max(0, inst.n - size))
+        changed = False
+        out_of_time = False
         for start in starts:
             if (time.perf_counter() - started > time_limit
                     or (max_windows is not None and windows >= max_windows)):
                 out_of_time = True
                 break
             stop = min(inst.n, start + size)
-            found = lns_kernels.window_search(*arrays, columns, start, stop, inst.devices,
-                                              inst.cloud_units, int(beam_width), candidate)
+            found = _lns_kernels.window_search(*arrays, columns, start, stop, inst.devices,
+                                              inst.cloud_units, beam, candidate)
             windows += 1
             if found < value or (found == value and not np.array_equal(candidate, columns)
                                  and _slack(arrays, candidate, stop, inst)
                                  < _slack(arrays, columns, stop, inst)):
-                changed |= found < value or not np.array_equal(candidate, columns)
+                changed = True
                 value = min(value, found)
                 columns[:] = candidate
                 accepted += 1
         sweeps += 1
-        if out_of_time or not changed:
+        if out_of_time:
             break
+        if changed:
+            quiet_levels = 0
+            level = 0
+        else:
+            quiet_levels += 1
+            level = (level + 1) % len(schedule)
     improved = kept.choices_of(columns)
     makespan = float(ddp.evaluate(inst, improved).makespan)
     return improved, makespan, {"sweeps": sweeps, "windows": windows, "accepted": accepted,
@@ -80,6 +96,6 @@ def _slack(arrays, columns, stop, inst) -> float:
     arrival, kept_front, kept_trans, kept_cloud, _, device, unit = arrays
     front_free = np.zeros(inst.devices)
     cloud_free = np.zeros(inst.cloud_units)
-    lns_kernels.run_prefix(arrival, kept_front, kept_trans, kept_cloud, device, unit, columns,
+    _lns_kernels.run_prefix(arrival, kept_front, kept_trans, kept_cloud, device, unit, columns,
                            stop, front_free, cloud_free)
     return float(front_free.sum() + cloud_free.sum())

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.helpers import SINGLE, any_instances, instances
 
 import ddp
 from solvers import Status, UnsupportedInstance, solve
+from tests.helpers import SINGLE, any_instances, instances
 
 SMALL = {"max_n": 6, "max_k": 3}
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ddp
-from solvers import _lns_kernels as lns_kernels
+from solvers import _lns_kernels
 from solvers.lns import improve_by_windows
 from solvers.points import dominant_points
 from tests import naive
@@ -44,7 +44,7 @@ def test_tail_form_equals_running_the_suffix(inst, data):
     times = st.integers(0, 80).map(float)
     front_free = np.array([data.draw(times) for _ in range(inst.devices)])
     cloud_free = np.array([data.draw(times) for _ in range(inst.cloud_units)])
-    front_coef, cloud_coef, const = lns_kernels.tail_form(
+    front_coef, cloud_coef, const = _lns_kernels.tail_form(
         inst.arrival, kept_front, kept_trans, kept_cloud, inst.device, inst.unit, columns,
         start, inst.devices, inst.cloud_units)
     form = max(const, np.max(front_free + front_coef), np.max(cloud_free + cloud_coef))
@@ -61,7 +61,7 @@ def test_window_search_with_a_wide_beam_is_exact(inst, data):
     start = data.draw(st.integers(0, inst.n - 1))
     stop = data.draw(st.integers(start + 1, inst.n))
     out = np.empty_like(columns)
-    found = lns_kernels.window_search(inst.arrival, kept_front, kept_trans, kept_cloud, count,
+    found = _lns_kernels.window_search(inst.arrival, kept_front, kept_trans, kept_cloud, count,
                                       inst.device, inst.unit, columns, start, stop, inst.devices,
                                       inst.cloud_units, 4096, out)
     best = np.inf

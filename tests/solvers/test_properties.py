@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.helpers import SINGLE, any_instances, instances
 
 import ddp
 from solvers import Status, solve
+from tests.helpers import SINGLE, any_instances, instances
 
 DP_SHAPE = {**SINGLE, "max_n": 8, "max_k": 4}
 
