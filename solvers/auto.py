@@ -44,7 +44,6 @@ from .result import Outcome, proven
 LNS_SHARE = 0.25
 LP_SHARE = 0.2  # a cap: the relaxation usually needs far less
 SEARCH_SHARE = 0.5
-ROUNDED_SHARE = 0.15  # window search from the rounded relaxation, when it starts better
 QUICK_SHARE = 0.1  # the first, small exact attempt: this share of the limit, at most
 QUICK_SECONDS = 1.0  # this long
 QUICK_STATES = 200_000
@@ -107,8 +106,6 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         best, best_value = _better(block, quick.choices, best, best_value)
         notes.append(f"quick dp: {quick.message}")
     if not proven(best_value, bound):
-        search_windows(LNS_SHARE)
-    if not proven(best_value, bound):
         remaining = max(0.5, deadline - time.perf_counter())
         lp_seconds = 10 * LP_SHARE * limit if deterministic else min(LP_SHARE * limit, remaining)
         relaxed = lp_bound(block, best_value, time_limit=lp_seconds)
@@ -116,16 +113,22 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         bound = max(bound, min(best_value, relaxed.value))
         notes.append(f"LP relaxation: {relaxed.status}")
         rounded = relaxed.rounded()
-        if rounded is not None and not exact and not proven(best_value, bound):
-            # Devices sharing a unit: the relaxation's schedule, rounded and improved, can
-            # start the window search from a better shape than the greedy rules find.
-            saved = best, best_value
+        if rounded is not None and not proven(best_value, bound):
+            # Two starts for the window search: the best schedule so far, and the relaxation's
+            # solution rounded and improved (often a better shape than the greedy rules find).
+            previous = best, best_value
             best = improve(block, rounded, seconds=min(1.0, 0.05 * limit))
             best_value = float(ddp.evaluate(block, best).makespan)
-            search_windows(ROUNDED_SHARE)
+            search_windows(LNS_SHARE / 2)
+            from_rounding = best, best_value
             stats["lp_rounding"] = best_value
-            if best_value >= saved[1]:
-                best, best_value = saved
+            best, best_value = previous
+            if not proven(min(best_value, from_rounding[1]), bound):
+                search_windows(LNS_SHARE / 2)
+            if from_rounding[1] < best_value:
+                best, best_value = from_rounding
+        elif not proven(best_value, bound):
+            search_windows(LNS_SHARE)
     if not proven(best_value, bound):
         remaining = deadline - time.perf_counter()
         # room for the stopped search's last cuts (three relaxations) and the final window pass

@@ -40,9 +40,10 @@ from .components import components
 from .errors import UnsupportedInstance
 from .improve import CLOUD_BIASES, FRONT_BIASES, STEPS_PER_SECOND, warm_start
 from .points import KeptPoints
-from .result import Outcome
+from .result import OPTIMAL_RTOL, Outcome
 
 PRUNE_RTOL = 1e-9  # a child within this of the incumbent cannot be worth keeping
+PROOF_RTOL = 0.5 * OPTIMAL_RTOL  # a search whose live bound is this close stops: proven
 BOUND_SAFETY = 1e-11  # relative margin for rounding in the bound's sums
 HEURISTIC_SHARE = 0.3  # at most this share of the time limit goes to incumbents
 STORE_BUDGET = 60_000_000  # paths kept for rebuilding (6 bytes per state); beyond, 2nd pass
@@ -328,6 +329,15 @@ class _Group:
                     and len(front_free) >= CUT_MIN_STATES and self.state_cuts is not None):
                 cuts = self.cut_values(j + 1, front_free, cloud_free, incumbent.makespan)
                 if cuts is not None:
+                    own = _dp_bounds.state_bounds(j + 1, front_free, cloud_free, arrival,
+                                                  self.tables)
+                    live = float(np.min(np.maximum(own, cuts)))
+                    if min(pruned, live) >= incumbent.makespan * (1 - PROOF_RTOL):
+                        # every completion is within the tolerance of "optimal" of the
+                        # incumbent: proven, no need to go on
+                        return _Stages(None, np.inf, min(pruned, live, incumbent.makespan),
+                                       visited, False, f"proven within {PROOF_RTOL:g} at "
+                                       f"event {j + 1} of {self.n} by the state cuts")
                     excluded = cuts >= threshold
                     if excluded.any():
                         pruned = min(pruned, float(np.min(np.minimum(cuts[excluded],
