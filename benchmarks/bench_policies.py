@@ -43,7 +43,7 @@ from ddp.recurrence import MODE_DDP
 from ddp.schedule import EVENT_TIMES
 
 C_SOURCE = r"""
-/* DDP per model.md on one device and one unit: the loop of ddp.recurrence.schedule_kernel in
+/* DDP per docs/model.md on one device and one unit: the loop of ddp.recurrence.schedule_kernel in
    MODE_DDP, writing the same arrays (the choices and the five per-event times) when `times` is
    set, the choices only otherwise; returns the makespan. */
 #include <math.h>

@@ -1,7 +1,7 @@
 """ddp: dynamic DNN partitioning between front-end devices and a cloud server.
 
 The model, the schedule recurrence, online DDP and the baselines of the paper; see
-``shared/spec/model.md`` for the semantics every number follows.
+``docs/model.md`` for the semantics every number follows.
 """
 
 from .batch import BatchResult, run_policy_batch

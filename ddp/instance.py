@@ -1,7 +1,7 @@
 """The problem data: events, their partition-point times, devices and cloud units.
 
 An :class:`Instance` holds plain contiguous numpy arrays, validated once on construction with the
-rules of ``ddp-instance/1`` (``shared/spec/instance-format.md``); everything downstream (the
+rules of ``ddp-instance/1`` (``docs/formats.md``); everything downstream (the
 recurrence, the policies, the solvers) trusts them.
 """
 

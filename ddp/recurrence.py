@@ -1,4 +1,4 @@
-"""The schedule recurrence of ``model.md``, written once, and the kernel every policy runs in.
+"""The schedule recurrence of ``docs/model.md``, written once, and the kernel every policy runs in.
 
 ``step`` is the recurrence for one event; ``ddp_point`` and ``ns_point`` are the two state-aware
 and state-free choices; ``schedule_kernel`` runs events in order, choosing (DDP, NS) or reading a
@@ -179,7 +179,7 @@ def check_choices(inst: Instance, choices) -> np.ndarray:
 
 
 def evaluate(inst: Instance, choices) -> Schedule:
-    """The schedule of a given choice vector (``model.md``'s recurrence).
+    """The schedule of a given choice vector (the recurrence of ``docs/model.md``).
 
     Parameters
     ----------

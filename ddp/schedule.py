@@ -14,7 +14,7 @@ EVENT_TIMES = ("start_front", "finish_front", "ready", "start_cloud", "finish_cl
 
 @dataclass(frozen=True, eq=False)
 class Schedule:
-    """Per-event times of a choice vector, as the recurrence of ``model.md`` defines them.
+    """Per-event times of a choice vector, as the recurrence of ``docs/model.md`` defines them.
 
     Attributes
     ----------

@@ -51,7 +51,7 @@ class Row:
     network, scenario : str
         Passed to ``instances.generate``.
     events : int or str
-        ``8`` or ``"normal:1-5000"`` (n drawn per instance, ``model.md``).
+        ``8`` or ``"normal:1-5000"`` (n drawn per instance, ``docs/paper.md``).
     interval : str
         ``"360"`` (equal), ``"0-720"`` (uniform random).
     devices, cloud_units : int

@@ -1,6 +1,6 @@
 """Aggregate per-instance records into table rows: DDP's latency reduction against each baseline.
 
-Conventions of ``model.md``: the reduction on one instance is ``100 (Z_DDP - Z_X) / Z_X``
+Conventions of ``docs/paper.md``: the reduction on one instance is ``100 (Z_DDP - Z_X) / Z_X``
 (``ddp.metrics.reduction_pct``, negative when DDP is faster) and a row reports the mean over
 its instances; the reduction of the mean makespans is given beside it, with the median of the
 per-instance reductions (the typical instance, robust to rare heavy ones) and a 95% confidence

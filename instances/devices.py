@@ -3,7 +3,7 @@
 The time of a part on a device is ``2 x MACs / (peak FLOP/s x utilisation)`` plus a per-layer
 overhead (kernel launches, memory-bound layers that the MAC count ignores). A per-call overhead
 (framework dispatch, host/device copies) is charged once on a side that does some work: point 0
-has no front time and point k no cloud time (``shared/spec/model.md``).
+has no front time and point k no cloud time (``docs/model.md``).
 
 Add a device by an entry in ``data/presets.json`` or at run time::
 

@@ -2,7 +2,7 @@
 
 Point ``i`` sends the output of part ``i``: point 0 the input clip, point ``k`` only the class
 scores (everything ran on the front device). The FB feature point is ``k - 1``, the backbone's
-output just before the classifier head (``shared/spec/model.md``).
+output just before the classifier head (``docs/model.md``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Exact offline optimum (OPT of ``model.md``) with certified lower bounds.
+"""Exact offline optimum (OPT of ``docs/model.md``) with certified lower bounds.
 
 ``solve(inst, method="auto", time_limit=60.0, hint=None, **options) -> Result``. Methods
 (``methods.REGISTRY``): ``dp`` (ours, exact for one device per cloud unit), ``cpsat``

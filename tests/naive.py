@@ -1,6 +1,6 @@
 """Slow, obviously correct plain-Python references for the tests.
 
-Everything here is written straight from ``shared/spec/model.md`` with Python floats and lists, and
+Everything here is written straight from ``docs/model.md`` with Python floats and lists, and
 shares no code with ``ddp`` (it reads an instance's arrays and nothing else), so a kernel test that
 compares ``ddp`` with these functions compares two independent implementations. The arithmetic is
 done in the order the spec writes it (``max(F(d), a) + F + T``, left to right), which is the order
@@ -58,7 +58,7 @@ def fixed_points(inst, policy: str) -> list[int] | None:
 
 
 def schedule(inst, choices=None, policy: str | None = None) -> NaiveSchedule:
-    """The recurrence of ``model.md``, one event at a time with dicts for the resource states.
+    """The recurrence of ``docs/model.md``, one event at a time with dicts for the resource states.
 
     With ``choices`` the points are given; with ``policy`` ("ddp", "ns", "ac", "af", "fb") they
     are chosen here, from the state at each event, before the state is updated.

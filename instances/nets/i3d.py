@@ -2,7 +2,7 @@
 
 Input 3x64x224x224, TensorFlow ``SAME`` padding everywhere (output length ``ceil(in/stride)``),
 every conv with BatchNorm and no bias except the logits conv (bias, no BatchNorm). k = 14 parts,
-one per end point, with the max-pools joined to the part before them as the issue lists.
+one per end point, with the max-pools joined to the part before them.
 
 MACs: 111,151,000,576 (111.15 G) with 101 classes (111,153,143,808 with 400).
 

@@ -16,7 +16,7 @@ from ddp.schedule import EVENT_TIMES
 
 
 def spec_example(**changes) -> ddp.Instance:
-    """The example of ``instance-format.md`` (n = 2, k = 2, feature point 1)."""
+    """A two-event example (n = 2, k = 2, feature point 1)."""
     inst = ddp.Instance([0, 100], [[0, 40, 90], [0, 40, 90]], [[300, 80, 1], [300, 80, 1]],
                         [[60, 30, 0], [60, 30, 0]], feature_point=1)
     return inst.replace(**changes) if changes else inst

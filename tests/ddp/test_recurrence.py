@@ -16,13 +16,13 @@ from ddp.schedule import EVENT_TIMES
 
 
 def spec_example() -> ddp.Instance:
-    """The example of ``instance-format.md`` (n = 2, k = 2, feature point 1)."""
+    """A two-event example (n = 2, k = 2, feature point 1)."""
     return ddp.Instance([0, 100], [[0, 40, 90], [0, 40, 90]], [[300, 80, 1], [300, 80, 1]],
                         [[60, 30, 0], [60, 30, 0]], feature_point=1)
 
 
 def recurrence_violations(inst: ddp.Instance, schedule: ddp.Schedule) -> list[str]:
-    """Every way ``schedule`` breaks the recurrence of ``model.md``, checked line by line.
+    """Every way ``schedule`` breaks the recurrence of ``docs/model.md``, checked line by line.
 
     Each event must start on its device no earlier than its arrival and than the end of the
     device's previous event, and exactly at the later of the two; front, transmission and cloud
@@ -120,7 +120,7 @@ def test_evaluate_queues_by_device_and_unit_by_hand():
 @settings(max_examples=100)
 @given(case=any_instances_with_choices(kind="int", max_time=6, max_gap=4))
 def test_evaluate_obeys_the_recurrence(case):
-    """``evaluate`` obeys every inequality of the recurrence, with equality where model.md says."""
+    """``evaluate`` obeys every inequality of the recurrence, with equality where the model says."""
     inst, choices = case
     assert recurrence_violations(inst, ddp.evaluate(inst, choices)) == []
 

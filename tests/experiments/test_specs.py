@@ -5,7 +5,7 @@ from experiments.specs import (QUICK_MAX_EVENTS, SEED_STRIDE, experiment_rows, i
 
 
 def test_table1_rows_carry_the_papers_figures():
-    """Three equal-interval rows with n = 8 and the figures of model.md."""
+    """Three equal-interval rows with n = 8 and the paper's figures (docs/paper.md)."""
     rows = table_rows("table1", ["resnet3d50"], ["paper"])
     assert [r.interval for r in rows] == ["0", "360", "720"]
     assert all(r.events == 8 and r.count == 1000 for r in rows)

@@ -1,4 +1,4 @@
-"""Arrival processes, event counts and device spread (conventions of model.md)."""
+"""Arrival processes, event counts and device spread (conventions of docs/paper.md)."""
 
 import numpy as np
 import pytest

@@ -11,8 +11,8 @@ from instances.nets.resnet3d import i3d_r50
 
 
 @pytest.mark.parametrize("network, k, total", [
-    ("resnet3d50", 18, 10_068_699_136),    # the issue: 10.07 GMACs
-    ("i3d", 14, 111_151_000_576),          # the issue: 111.15 GMACs
+    ("resnet3d50", 18, 10_068_699_136),    # the README: 10.07 G
+    ("i3d", 14, 111_151_000_576),          # the README: 111.15 G
     ("i3d_r50", 18, 33_127_606_272),       # 101 classes (33,128,218,624 with 400)
 ])
 def test_profile_totals(network, k, total):
@@ -23,7 +23,7 @@ def test_profile_totals(network, k, total):
     assert prof.feature_point == k - 1
 
 
-def test_published_totals_round_as_in_issue():
+def test_totals_round_as_in_readme():
     """10.07 G for 3D ResNet-50, 111.15 G for I3D."""
     assert round(instances.profile("resnet3d50").total_macs / 1e9, 2) == 10.07
     assert round(instances.profile("i3d").total_macs / 1e9, 2) == 111.15

@@ -1,4 +1,4 @@
-"""``streams``: one arrival stream (model.md, the default) or an arrival stream per device."""
+"""``streams``: one arrival stream (the default, docs/paper.md) or an arrival stream per device."""
 
 import json
 

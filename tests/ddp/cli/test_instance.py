@@ -16,7 +16,7 @@ def run(argv, capsys):
 
 
 def test_profile_show_json_exact_keys(capsys):
-    """The JSON has exactly the issue's keys, and equals the library's profile."""
+    """The JSON has exactly the keys below, and equals the library's profile."""
     code, out, err = run(["profile", "show", "resnet3d50", "--json"], capsys)
     assert code == 0 and err == []
     data = json.loads(out)
