@@ -18,7 +18,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("compare", help="all policies on one instance",
                                    description="Run every policy on one instance and show "
                                                "DDP's latency reduction against each.")
-    parser.add_argument("file", metavar="FILE", help="ddp-instance/1 JSON file")
+    parser.add_argument("file", metavar="FILE",
+                        help="ddp-instance/1 JSON file (format: docs/formats.md)")
     parser.add_argument("--json", action="store_true", help="one JSON object per policy")
     parser.add_argument("--time-limit", type=float, default=60.0, metavar="S",
                         help="seconds for the OPT row (solver auto; default: 60); when reached, "

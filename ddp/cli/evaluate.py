@@ -16,7 +16,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "evaluate", help="schedule and makespan of a given choice vector",
         description="Re-compute the schedule and makespan of a choice vector with the "
                     "recurrence, so anyone can re-check a reported result.")
-    parser.add_argument("file", metavar="FILE", help="ddp-instance/1 JSON file")
+    parser.add_argument("file", metavar="FILE",
+                        help="ddp-instance/1 JSON file (format: docs/formats.md)")
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--choices", help="points per event: 0,3,18,... or a JSON list")
     source.add_argument("--choices-file", metavar="PATH",

@@ -33,7 +33,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     gen.add_argument("--link", default=None, help="uplink preset 3g, lte, wifi, lan (default: the "
                                                   "scenario's)")
     gen.add_argument("--profile", default=None, metavar="FILE",
-                     help="a ddp-profile/1 file of your own measurements instead of --network")
+                     help="a ddp-profile/1 file of your own measurements instead of --network "
+                          "(format: docs/formats.md; example: examples/profile.json)")
     gen.add_argument("--precision", default="fp32", choices=("fp32", "fp16"),
                      help="bytes per element of the tensors sent at points 1..k (not with "
                           "--profile: its bytes are used as given)")

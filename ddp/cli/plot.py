@@ -15,7 +15,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         description="Draw the schedule of a policy on an instance: one lane per front-end "
                     "device and per cloud unit, each event's parts as bars labelled "
                     "event:point. Needs matplotlib (pip install 'ddp[plot]').")
-    parser.add_argument("file", metavar="FILE", help="ddp-instance/1 JSON file")
+    parser.add_argument("file", metavar="FILE",
+                        help="ddp-instance/1 JSON file (format: docs/formats.md)")
     parser.add_argument("--policy", default="ddp", choices=list(POLICIES) + ["opt"],
                         help="policy to draw (default: ddp; opt: the exact optimum)")
     parser.add_argument("--time-limit", type=float, default=60.0, metavar="S",

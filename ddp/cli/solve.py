@@ -20,7 +20,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "solve", help="run a policy on instance files",
         description="Run a policy on each ddp-instance/1 file. A bad file gets an error line on "
                     "stderr while the others are solved; the exit status is then 2.")
-    parser.add_argument("files", nargs="+", metavar="FILE", help="ddp-instance/1 JSON files")
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="ddp-instance/1 JSON files (format: docs/formats.md)")
     parser.add_argument("--policy", default="ddp", choices=HEURISTICS + ["opt"],
                         help="policy to run (default: ddp); opt: the offline optimum with a "
                              "proven lower bound")
