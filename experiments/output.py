@@ -81,8 +81,8 @@ def table_view(name: str, rows: list[dict[str, Any]], meta: dict[str, Any]) -> T
     title = TITLES[name] + _streams_text(rows)
     table = Table(title=f"{title}{quick}",
                   caption="DDP's latency reduction: mean over N instances of "
-                          "100 (Z_DDP - Z_X) / Z_X.\nBelow, dim: the paper's figure "
-                          "(ours minus the paper's).")
+                          "100 (Z_DDP - Z_X) / Z_X, negative when DDP is faster.\nBelow, "
+                          "dim: the paper's figure (ours minus the paper's).")
     table.add_column("network", no_wrap=True)
     scenarios = {r["scenario"] for r in rows}
     if len(scenarios) > 1:
