@@ -55,7 +55,21 @@ class OnlineDDP:
 
     def push(self, arrival: float, front, trans, cloud, device: int = 0,
              unit: int | None = None) -> int:
-        """Take one event, return its partition point, and update the state."""
+        """Take one event, return its partition point, and update the state.
+
+        Parameters
+        ----------
+        arrival : float
+            When the event arrives, not before the previous one; milliseconds by convention
+            (any unit works if every time uses it, ``docs/model.md``).
+        front, trans, cloud : array-like, shape (k+1,)
+            ``F``, ``T`` and ``C`` of this event for the points ``0..k``, in the same unit, as
+            estimated when it arrives (network status and cloud load included).
+        device : int
+            Its front-end device (a new number joins with an idle queue).
+        unit : int, optional
+            Its cloud unit (default ``device mod cloud_units``).
+        """
         event = self.events
         arrival = float(arrival)
         if not np.isfinite(arrival) or arrival < self._last_arrival:
