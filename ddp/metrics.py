@@ -14,7 +14,7 @@ Number = TypeVar("Number", float, np.ndarray)
 
 
 def reduction_pct(ddp_makespan: Number, other_makespan: Number) -> Number:
-    """DDP's latency reduction against policy X, ``100 (Z_DDP - Z_X) / Z_X`` (``model.md``).
+    """DDP's latency reduction against policy X, ``100 (Z_DDP - Z_X) / Z_X`` (``docs/model.md``).
 
     Negative when DDP is faster. Scalars or arrays (element by element); ``Z_X`` must be
     positive (see ``reduction_pct_or_none`` for a single value that may be 0).
