@@ -48,6 +48,8 @@ QUICK_SHARE = 0.1  # the first, small exact attempt: this share of the limit, at
 QUICK_SECONDS = 1.0  # this long
 QUICK_STATES = 200_000
 MILP_MAX_EVENTS = 300  # HiGHS on a shared-unit block only up to this size
+CHEAP_BOUND_SECONDS = 1e-4
+MIN_SEARCH_SHARE = 0.1  # the final exact search only with at least this share of the limit left
 WINDOWS_PER_SECOND = 40  # the deterministic window budget per second of the limit
 DP_STATES_PER_SECOND = 400_000  # the deterministic state budget of dp per second
 
@@ -78,7 +80,9 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
 
     best = block_start.copy()
     best_value = float(ddp.evaluate(block, best).makespan)
-    bound = cheap_bound(block)
+    # the combinatorial bounds cost about CHEAP_BOUND_SECONDS per event: within a tenth of the
+    # limit only (finish adds the cheapest, pair_bound, anyway)
+    bound = cheap_bound(block) if block.n * CHEAP_BOUND_SECONDS <= 0.1 * limit else 0.0
 
     def search_windows(share: float) -> None:
         nonlocal best, best_value
@@ -129,10 +133,10 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
                 best, best_value = from_rounding
         elif not proven(best_value, bound):
             search_windows(LNS_SHARE)
-    if not proven(best_value, bound):
-        remaining = deadline - time.perf_counter()
-        # room for the stopped search's last cuts (three relaxations) and the final window pass
-        search_limit = max(0.1, remaining - 0.15 * limit)
+    remaining = deadline - time.perf_counter()
+    # room for the stopped search's last cuts (three relaxations) and the final window pass
+    search_limit = remaining - 0.15 * limit
+    if not proven(best_value, bound) and (deterministic or search_limit > MIN_SEARCH_SHARE * limit):
         searched = None
         if exact:
             if deterministic:  # a state budget; the clock only as a far guard
@@ -158,7 +162,6 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
             best, best_value = _better(block, searched.choices, best, best_value)
             if best_value < before and not proven(best_value, bound):
                 search_windows(0.1)
-    bound = max(bound, cheap_bound(block))
     choices = start.copy()
     choices[first:] = best
     return Outcome(choices, bound, "; ".join(notes), stats)

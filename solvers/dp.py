@@ -26,6 +26,7 @@ How a group is solved (kernels in ``_dp_kernels``, bounds in ``_dp_bounds``):
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,11 +50,15 @@ HEURISTIC_SHARE = 0.3  # at most this share of the time limit goes to incumbents
 STORE_BUDGET = 60_000_000  # paths kept for rebuilding (6 bytes per state); beyond, 2nd pass
 DIVE_NODES = 200_000  # nodes of the depth-first rebuild of a proven optimum
 MAX_CHILDREN = 12_000_000  # children of one stage held at once (about 40 bytes each)
+TABLE_SHARE = 0.2  # at most this share of the time limit for the bound tables
+TABLE_SECONDS_PER_CELL = 1e-8  # path_tables' cost per event and level pair (measured 3-8e-9)
+MIN_LEVELS = 9
 CUT_MIN_STATES = 2_000  # stages with fewer states are not worth a relaxation's time
 CUT_MAX_EVENTS = 400  # nor suffixes longer than this (each cut solves the suffix's relaxation)
 CUT_SHARE = 0.02  # seconds per cut: this share of the time limit, at least CUT_SECONDS
 CUT_SECONDS = 0.5
-LAST_CUT_SHARE = 0.05  # seconds per cut of a stopped search (any suffix length)
+LAST_CUT_SHARE = 0.03  # seconds per cut of a stopped search (any suffix length)
+CUT_BUILD_SECONDS_PER_EVENT = 2e-5  # building a relaxation (numpy, about 1e-5 measured)
 
 # ``state_cuts(arrival, kept, start, front_free, cloud_free, upper) -> cut or None``
 StateCuts = Callable[..., Any]
@@ -67,6 +72,16 @@ def check_supported(inst: ddp.Instance) -> None:
                 f"dp is exact only when every device has its own cloud unit; here device(s) "
                 f"{devices.tolist()} share unit(s) {units.tolist()}: use --solver cpsat, "
                 f"milp-highs or milp-cbc (or auto)")
+
+
+def price_levels(events: int, time_limit: float) -> int:
+    """The default number of price levels: 129 below 500 events, 257 from 500 on, fewer when
+    the bound tables (``n * levels**2`` cells) would take more than ``TABLE_SHARE`` of the
+    time limit. Derived from the arguments only (reproducible)."""
+    levels = 257 if events >= 500 else 129
+    affordable = math.sqrt(TABLE_SHARE * float(time_limit)
+                           / (max(events, 1) * TABLE_SECONDS_PER_CELL))
+    return int(max(MIN_LEVELS, min(levels, affordable)))
 
 
 def solve_dp(inst: ddp.Instance, time_limit: float = 60.0,
@@ -119,7 +134,7 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0,
     stats = {"states": 0, "groups": 0, "complete": True}
     notes = []
     for events, _, _ in components(inst):
-        levels = weights if weights is not None else (257 if len(events) >= 500 else 129)
+        levels = weights if weights is not None else price_levels(len(events), time_limit)
         group = _Group(inst, events, levels, time_limit=float(time_limit),
                        state_cuts=state_cuts)
         found = group.solve(hint_choices[events], deadline, beam_width, max_states,
@@ -197,7 +212,7 @@ class _Group:
         self.probe_every = max(1, self.n // 1000)
         self.state_cuts = state_cuts
         self.cut_seconds = max(CUT_SECONDS, CUT_SHARE * float(time_limit))
-        self.last_cut_seconds = max(CUT_SECONDS, LAST_CUT_SHARE * float(time_limit))
+        self.last_cut_seconds = LAST_CUT_SHARE * float(time_limit)
 
     def cut_values(self, j: int, front_free: np.ndarray, cloud_free: np.ndarray,
                    upper: float, any_length: bool = False) -> np.ndarray | None:
@@ -210,9 +225,11 @@ class _Group:
             return None
         if self.n - j > CUT_MAX_EVENTS and not any_length:
             return None
+        seconds = self.last_cut_seconds if any_length else self.cut_seconds
+        if (self.n - j) * CUT_BUILD_SECONDS_PER_EVENT > seconds:
+            return None  # building the relaxation alone would overrun the cut's time
         values = np.full(len(front_free), -np.inf)
         picks = sorted({0, len(front_free) // 2, len(front_free) - 1})
-        seconds = self.last_cut_seconds if any_length else self.cut_seconds
         for s in picks:
             cut = self.state_cuts(self.arrival, self.kept, j, float(front_free[s]),
                                   float(cloud_free[s]), upper, time_limit=seconds)

@@ -178,63 +178,53 @@ def relaxation(arrival: np.ndarray, kept: KeptPoints, device: np.ndarray, unit: 
     top = float(upper) * scale
 
     # Columns: x (j, p) for p < count[j], then front finish, cloud finish per event, makespan.
-    x_index = np.full((n, width), -1, dtype=np.int64)
     real = np.arange(width)[None, :] < count[:, None]
-    x_index[real] = np.arange(int(real.sum()))
     num_x = int(real.sum())
+    x_event, x_column = np.nonzero(real)  # x variables in event order
     front_col = num_x + np.arange(n)
     cloud_col = num_x + n + np.arange(n)
     makespan_col = num_x + 2 * n
     num_cols = makespan_col + 1
-
-    rows, cols, vals, lower = [], [], [], []
-    row = 0
-
-    def add(entries_cols, entries_vals, rhs):
-        nonlocal row
-        rows.append(np.full(len(entries_cols), row, dtype=np.int64))
-        cols.append(np.asarray(entries_cols, dtype=np.int64))
-        vals.append(np.asarray(entries_vals, dtype=np.float64))
-        lower.append(rhs)
-        row += 1
-
-    last_of_device: dict[int, int] = {}
-    last_of_unit: dict[int, int] = {}
-    equality_rows = []
+    x_front = kept_front[x_event, x_column] * scale
+    x_to_done = (kept_trans[x_event, x_column] + kept_cloud[x_event, x_column]) * scale
+    x_cloud = kept_cloud[x_event, x_column] * scale
+    previous_on_device = _previous_of(np.asarray(device))
+    previous_on_unit = _previous_of(np.asarray(unit))
+    builder = _Rows(x_event, n)
+    events = np.arange(n)
+    # one point per event (equality rows)
+    builder.add(events, None, None, 1.0, 1.0, np.ones(num_x))
+    # ff_j >= a_j + sum F x
+    builder.add(events, front_col, None, np.asarray(arrival, dtype=np.float64) * scale, np.inf,
+                -x_front)
+    # ff_j >= ff_prev + sum F x, or >= the device's initial free time for its first event
+    chained = previous_on_device >= 0
+    builder.add(events[chained], front_col[chained], front_col[previous_on_device[chained]],
+                0.0, np.inf, -x_front)
     state_rows = [-1, -1]
-    for j in range(n):
-        xs = x_index[j, :count[j]]
-        front = kept_front[j, :count[j]] * scale
-        to_done = (kept_trans[j, :count[j]] + kept_cloud[j, :count[j]]) * scale
-        cloud = kept_cloud[j, :count[j]] * scale
-        equality_rows.append(row)
-        add(xs, np.ones(len(xs)), 1.0)
-        add(np.r_[front_col[j], xs], np.r_[1.0, -front], float(arrival[j]) * scale)
-        d, u = int(device[j]), int(unit[j])
-        if d in last_of_device:
-            add(np.r_[front_col[j], front_col[last_of_device[d]], xs],
-                np.r_[1.0, -1.0, -front], 0.0)
-        elif initial_front is not None:
-            state_rows[0] = row
-            add(np.r_[front_col[j], xs], np.r_[1.0, -front], float(initial_front[d]) * scale)
-        add(np.r_[cloud_col[j], front_col[j], xs], np.r_[1.0, -1.0, -to_done], 0.0)
-        if u in last_of_unit:
-            add(np.r_[cloud_col[j], cloud_col[last_of_unit[u]], xs],
-                np.r_[1.0, -1.0, -cloud], 0.0)
-        elif initial_cloud is not None:
-            state_rows[1] = row
-            add(np.r_[cloud_col[j], xs], np.r_[1.0, -cloud], float(initial_cloud[u]) * scale)
-        last_of_device[d] = j
-        last_of_unit[u] = j
-    for j in last_of_unit.values():
-        add([makespan_col, cloud_col[j]], [1.0, -1.0], 0.0)
-
-    row_index = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    col_index = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-    values = np.concatenate(vals) if vals else np.zeros(0)
-    row_lower = np.asarray(lower, dtype=np.float64)
-    row_upper = np.full(row, np.inf)
-    row_upper[equality_rows] = 1.0
+    if initial_front is not None:
+        first = ~chained
+        state_rows[0] = builder.count if first.sum() == 1 else -1
+        builder.add(events[first], front_col[first], None,
+                    np.asarray(initial_front, dtype=np.float64)[np.asarray(device)[first]]
+                    * scale, np.inf, -x_front)
+    # fc_j >= ff_j + sum (T + C) x
+    builder.add(events, cloud_col, front_col, 0.0, np.inf, -x_to_done)
+    # fc_j >= fc_prev + sum C x, or >= the unit's initial free time for its first event
+    chained = previous_on_unit >= 0
+    builder.add(events[chained], cloud_col[chained], cloud_col[previous_on_unit[chained]],
+                0.0, np.inf, -x_cloud)
+    if initial_cloud is not None:
+        first = ~chained
+        state_rows[1] = builder.count if first.sum() == 1 else -1
+        builder.add(events[first], cloud_col[first], None,
+                    np.asarray(initial_cloud, dtype=np.float64)[np.asarray(unit)[first]]
+                    * scale, np.inf, -x_cloud)
+    # M >= fc of each unit's last event
+    last = np.flatnonzero(~np.isin(events, previous_on_unit))
+    builder.add_plain(np.full(len(last), makespan_col), cloud_col[last])
+    row = builder.count
+    row_index, col_index, values, row_lower, row_upper = builder.arrays()
     col_cost = np.zeros(num_cols)
     col_cost[makespan_col] = 1.0
     col_lower = np.zeros(num_cols)
@@ -284,6 +274,65 @@ def relaxation(arrival: np.ndarray, kept: KeptPoints, device: np.ndarray, unit: 
                    upper=float(upper), reduced_cost=reduced_x, columns=columns, count=count,
                    status=status, seconds=time.perf_counter() - started, slopes=slopes,
                    point_share=point_share)
+
+
+def _previous_of(owner: np.ndarray) -> np.ndarray:
+    """Per event, the previous event with the same owner (device or unit), -1 for the first."""
+    order = np.argsort(owner, kind="stable")
+    previous = np.full(len(owner), -1, dtype=np.int64)
+    same = owner[order][1:] == owner[order][:-1]
+    previous[order[1:][same]] = order[:-1][same]
+    return previous
+
+
+class _Rows:
+    """Rows of the relaxation built a block at a time (one row per event of the block).
+
+    A block's row for event ``j`` reads ``col_a[j] - col_b[j] + sum_p coef[x] x[j, p]`` in
+    ``[lower, upper]``; ``col_a`` or ``col_b`` may be absent (None).
+    """
+
+    def __init__(self, x_event: np.ndarray, events: int):
+        self.x_event = x_event
+        self.events = events
+        self.count = 0
+        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.lower: list[np.ndarray] = []
+        self.upper: list[np.ndarray] = []
+
+    def add(self, events, col_a, col_b, lower, upper, x_coef) -> None:
+        events = np.asarray(events, dtype=np.int64)
+        rows = self.count + np.arange(len(events))
+        if len(events) == 0:
+            return
+        row_of_event = np.full(self.events, -1, dtype=np.int64)
+        row_of_event[events] = rows
+        # x entries of the block's events
+        x_rows = row_of_event[self.x_event]
+        mask = x_rows >= 0
+        self.parts.append((x_rows[mask], np.flatnonzero(mask), x_coef[mask]))
+        if col_a is not None:
+            self.parts.append((rows, np.asarray(col_a, dtype=np.int64), np.ones(len(rows))))
+        if col_b is not None:
+            self.parts.append((rows, np.asarray(col_b, dtype=np.int64), -np.ones(len(rows))))
+        self.lower.append(np.broadcast_to(np.asarray(lower, dtype=np.float64), rows.shape))
+        self.upper.append(np.broadcast_to(np.asarray(upper, dtype=np.float64), rows.shape))
+        self.count += len(events)
+
+    def add_plain(self, col_a, col_b) -> None:
+        """Rows ``col_a - col_b >= 0``."""
+        rows = self.count + np.arange(len(col_a))
+        self.parts.append((rows, np.asarray(col_a, dtype=np.int64), np.ones(len(rows))))
+        self.parts.append((rows, np.asarray(col_b, dtype=np.int64), -np.ones(len(rows))))
+        self.lower.append(np.zeros(len(rows)))
+        self.upper.append(np.full(len(rows), np.inf))
+        self.count += len(rows)
+
+    def arrays(self):
+        rows = np.concatenate([part[0] for part in self.parts])
+        cols = np.concatenate([part[1] for part in self.parts])
+        vals = np.concatenate([part[2] for part in self.parts])
+        return (rows, cols, vals, np.concatenate(self.lower), np.concatenate(self.upper))
 
 
 def _run(highspy, lp, options: dict, seconds: float):

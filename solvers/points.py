@@ -107,13 +107,12 @@ class KeptPoints:
         A dropped point maps to the first kept point at least as good in front time, front +
         transfer time and cloud time (one exists: that is why it was dropped).
         """
-        columns = np.zeros(self.n, dtype=np.int64)
-        for j in range(self.n):
+        choices = np.asarray(choices, dtype=np.int64)
+        real = np.arange(self.index.shape[1])[None, :] < self.count[:, None]
+        hits = (self.index == choices[:, None]) & real
+        columns = np.argmax(hits, axis=1).astype(np.int64)
+        for j in np.flatnonzero(~hits.any(axis=1)):  # dropped points: the first that beats
             width = self.count[j]
-            hit = np.flatnonzero(self.index[j, :width] == choices[j])
-            if len(hit):
-                columns[j] = hit[0]
-                continue
             i = choices[j]
             front_time = self.all_front[j, i]
             ready_time = self.all_front[j, i] + self.all_trans[j, i]
