@@ -31,7 +31,7 @@ import ddp
 
 from .bounds import cheap_bound
 from .cpsat import solve_cpsat
-from .dp import check_supported, solve_dp
+from .dp import LAST_CUT_SHARE, check_supported, solve_dp
 from .errors import UnsupportedInstance
 from .improve import better_start, improve, warm_start
 from .lns import improve_by_windows
@@ -134,18 +134,21 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         elif not proven(best_value, bound):
             search_windows(LNS_SHARE)
     remaining = deadline - time.perf_counter()
-    # room for the stopped search's last cuts (three relaxations) and the final window pass
-    search_limit = remaining - 0.15 * limit
+    # room for the stopped search's last cuts (three relaxations of the search's time limit
+    # each) and the final window pass
+    last_cut_seconds = LAST_CUT_SHARE * limit
+    search_limit = remaining - 0.05 * limit - 3 * last_cut_seconds
     if not proven(best_value, bound) and (deterministic or search_limit > MIN_SEARCH_SHARE * limit):
         searched = None
         if exact:
             if deterministic:  # a state budget; the clock only as a far guard
                 searched = solve_dp(block, time_limit=10 * limit, hint=best,
                                     max_states=int(DP_STATES_PER_SECOND * SEARCH_SHARE * limit),
-                                    state_cuts=state_cut, deterministic=True)
+                                    state_cuts=state_cut, deterministic=True,
+                                    last_cut_seconds=10 * last_cut_seconds)
             else:
                 searched = solve_dp(block, time_limit=search_limit, hint=best,
-                                    state_cuts=state_cut)
+                                    state_cuts=state_cut, last_cut_seconds=last_cut_seconds)
             notes.append(f"dp: {searched.message}")
         elif block.n <= MILP_MAX_EVENTS and deterministic:
             # CP-SAT has a deterministic time; HiGHS has none

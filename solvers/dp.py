@@ -57,7 +57,7 @@ CUT_MIN_STATES = 2_000  # stages with fewer states are not worth a relaxation's 
 CUT_MAX_EVENTS = 400  # nor suffixes longer than this (each cut solves the suffix's relaxation)
 CUT_SHARE = 0.02  # seconds per cut: this share of the time limit, at least CUT_SECONDS
 CUT_SECONDS = 0.5
-LAST_CUT_SHARE = 0.03  # seconds per cut of a stopped search (any suffix length)
+LAST_CUT_SHARE = 0.08  # seconds per cut of a stopped search (any suffix length), of the limit
 CUT_BUILD_SECONDS_PER_EVENT = 2e-5  # building a relaxation (numpy, about 1e-5 measured)
 
 # ``state_cuts(arrival, kept, start, front_free, cloud_free, upper) -> cut or None``
@@ -88,7 +88,8 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0,
              hint: np.ndarray | None = None, *, beam_width: int = 64,
              weights: int | None = None, max_states: int = 5_000_000,
              local_search_passes: int = 4, started: float | None = None,
-             state_cuts: StateCuts | None = None, deterministic: bool = False) -> Outcome:
+             state_cuts: StateCuts | None = None, deterministic: bool = False,
+             last_cut_seconds: float | None = None) -> Outcome:
     """Exact optimum by bounded dynamic programming (see the module docstring).
 
     Parameters
@@ -120,6 +121,8 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0,
         ``upper`` (``lp.state_cut``). When given, stages with at least ``CUT_MIN_STATES``
         states drop the states such cuts exclude, and a stopped search reports the least
         bound over its live states with the cuts included.
+    last_cut_seconds : float, optional
+        Seconds for each cut of a stopped search (default ``LAST_CUT_SHARE * time_limit``).
     deterministic : bool
         The beam search runs to its end instead of to a share of the clock, so that only
         ``max_states`` (and ``time_limit`` as a guard) limits the run: a rerun gives the same
@@ -136,7 +139,7 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0,
     for events, _, _ in components(inst):
         levels = weights if weights is not None else price_levels(len(events), time_limit)
         group = _Group(inst, events, levels, time_limit=float(time_limit),
-                       state_cuts=state_cuts)
+                       state_cuts=state_cuts, last_cut_seconds=last_cut_seconds)
         found = group.solve(hint_choices[events], deadline, beam_width, max_states,
                             local_search_passes, deterministic)
         choices[events] = found.choices
@@ -196,7 +199,8 @@ class _Group:
     """
 
     def __init__(self, inst: ddp.Instance, events: np.ndarray, levels: int,
-                 time_limit: float = 60.0, state_cuts: StateCuts | None = None):
+                 time_limit: float = 60.0, state_cuts: StateCuts | None = None,
+                 last_cut_seconds: float | None = None):
         self.n = len(events)
         self.arrival = np.ascontiguousarray(inst.arrival[events])
         self.kept = KeptPoints.of(inst.front[events], inst.trans[events], inst.cloud[events])
@@ -212,7 +216,8 @@ class _Group:
         self.probe_every = max(1, self.n // 1000)
         self.state_cuts = state_cuts
         self.cut_seconds = max(CUT_SECONDS, CUT_SHARE * float(time_limit))
-        self.last_cut_seconds = LAST_CUT_SHARE * float(time_limit)
+        self.last_cut_seconds = (LAST_CUT_SHARE * float(time_limit) if last_cut_seconds is None
+                                 else float(last_cut_seconds))
 
     def cut_values(self, j: int, front_free: np.ndarray, cloud_free: np.ndarray,
                    upper: float, any_length: bool = False) -> np.ndarray | None:
