@@ -26,8 +26,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         help="policy to run (default: ddp); opt: the offline optimum with a "
                              "proven lower bound")
     parser.add_argument("--solver", default="auto", choices=METHODS,
-                        help="exact method for --policy opt (default: auto, dp where it is "
-                             "exact, else milp-highs)")
+                        help="exact method for --policy opt (default: auto, every method and "
+                             "bound combined; see docs/solvers.md)")
     parser.add_argument("--time-limit", type=float, default=60.0, metavar="S",
                         help="seconds per file for --policy opt (default: 60); when reached, "
                              "the best schedule found with status feasible")
