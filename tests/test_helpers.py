@@ -54,7 +54,7 @@ def test_strategies_reach_the_interesting_cases():
     """Each case the strategies promise (ties, zeros, several devices and units) is generated."""
     seen = dict.fromkeys(CASES, False)
 
-    @settings(max_examples=150, phases=[Phase.generate], database=None)
+    @settings(max_examples=500, phases=[Phase.generate], database=None)
     @given(inst=any_instances(max_time=3))
     def sample(inst):
         for name, predicate in CASES.items():
