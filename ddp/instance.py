@@ -7,12 +7,15 @@ recurrence, the policies, the solvers) trusts them.
 
 from __future__ import annotations
 
+import json
+import math
 import numbers
 from typing import Any
 
 import numpy as np
 
 from .errors import InstanceError
+from .limits import MAX_CLOUD_UNITS, MAX_DEVICES, MAX_EVENTS, MAX_JSON_DEPTH, MAX_TOTAL_TIME
 
 TIME_KEYS = ("front", "trans", "cloud")
 
@@ -43,10 +46,28 @@ def _scan_numbers(value: Any, key: str, *, integer: bool) -> None:
                 raise InstanceError(f"{element!r} is not an integer", key=key, event=event)
 
 
+def _check_array_type(value: Any, key: str, kinds: str, expected: str) -> None:
+    """Refuse numpy arrays whose values numpy would convert silently or lossily: masked arrays
+    (the mask would be dropped), booleans, strings, objects, complex (the imaginary part would be
+    dropped), datetimes."""
+    if isinstance(value, np.ma.MaskedArray):
+        raise InstanceError("a masked array: fill or compress it first (the mask would be "
+                            "ignored)", key=key)
+    if isinstance(value, np.ndarray) and value.dtype.kind not in kinds:
+        what = "booleans" if value.dtype.kind == "b" else f"dtype {value.dtype}"
+        raise InstanceError(f"{expected} expected, got {what}", key=key)
+
+
+def _check_length(value: Any, key: str) -> None:
+    if hasattr(value, "__len__") and len(value) > MAX_EVENTS:
+        raise InstanceError(f"has {len(value)} events, more than the maximum of {MAX_EVENTS}",
+                            key=key)
+
+
 def _float_array(value: Any, key: str, ndim: int) -> np.ndarray:
+    _check_array_type(value, key, "iuf", "real numbers")
+    _check_length(value, key)
     _scan_numbers(value, key, integer=False)
-    if isinstance(value, np.ndarray) and value.dtype == np.bool_:
-        raise InstanceError("booleans where numbers are expected", key=key)
     if ndim == 2 and isinstance(value, (list, tuple)):
         lengths = {len(row) if isinstance(row, (list, tuple)) else -1 for row in value}
         if len(lengths) > 1 or -1 in lengths:
@@ -61,7 +82,7 @@ def _float_array(value: Any, key: str, ndim: int) -> np.ndarray:
                         f"the same k+1", key=key, event=event)
     try:
         array = np.array(value, dtype=np.float64, order="C")
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:  # OverflowError: a 400-digit integer
         raise InstanceError(f"cannot read as numbers ({exc})", key=key) from None
     if array.ndim != ndim:
         shape = "a list of numbers" if ndim == 1 else "a list of rows of numbers"
@@ -114,10 +135,9 @@ def event_rows(front: Any, trans: Any, cloud: Any, event: int,
 
 
 def _int_array(value: Any, key: str, n: int) -> np.ndarray:
+    _check_array_type(value, key, "iu", "integers (use .astype(int))")
+    _check_length(value, key)
     _scan_numbers(value, key, integer=True)
-    if isinstance(value, np.ndarray) and value.dtype.kind != "i" and value.dtype.kind != "u":
-        raise InstanceError(f"integers expected, got dtype {value.dtype} (use .astype(int))",
-                            key=key)
     try:
         array = np.array(value, dtype=np.int64, order="C")
     except (TypeError, ValueError, OverflowError) as exc:
@@ -196,17 +216,19 @@ class Instance:
             times[key] = array
         _check_widths(times, event=0)
         k = times["front"].shape[1] - 1
+        _check_total_time(arrival, times)
 
         if device is None:
             device = np.zeros(n, dtype=np.int64)
         else:
             device = _int_array(device, "device", n)
         if devices is None:
+            _check_range(device, "device", MAX_DEVICES, "the maximum number of devices")
             devices = int(device.max()) + 1
-        devices = _int_scalar(devices, "devices", 1)
+        devices = _int_scalar(devices, "devices", 1, MAX_DEVICES)
         _check_range(device, "device", devices, "devices")
 
-        cloud_units = _int_scalar(cloud_units, "cloud_units", 1)
+        cloud_units = _int_scalar(cloud_units, "cloud_units", 1, MAX_CLOUD_UNITS)
         if unit is None:
             unit = device % cloud_units
         else:
@@ -218,8 +240,8 @@ class Instance:
         feature_point = _int_scalar(feature_point, "feature_point", 0, k)
         if name is not None and not isinstance(name, str):
             raise InstanceError(f"{name!r} is not a string", key="name")
-        if meta is not None and not isinstance(meta, dict):
-            raise InstanceError("must be a JSON object", key="meta")
+        if meta is not None:
+            _check_meta(meta)
         if not isinstance(time_unit, str):
             raise InstanceError(f"{time_unit!r} is not a string", key="time_unit")
 
@@ -276,12 +298,70 @@ class Instance:
 
     def subset(self, events: slice | np.ndarray) -> "Instance":
         """The instance restricted to some events (their order kept)."""
-        index = np.arange(self.n)[events]
+        try:
+            index = np.arange(self.n)[events]
+        except IndexError as exc:
+            raise InstanceError(f"cannot select events {events!r} ({exc}); events are "
+                                f"0..{self.n - 1}", key="events") from None
         return Instance(self.arrival[index], self.front[index], self.trans[index],
                         self.cloud[index], device=self.device[index], devices=self.devices,
                         unit=self.unit[index], cloud_units=self.cloud_units,
                         feature_point=self.feature_point, name=self.name, meta=self.meta,
                         time_unit=self.time_unit)
+
+
+def _check_total_time(arrival: np.ndarray, times: dict[str, np.ndarray]) -> None:
+    """The overflow rule: the last arrival plus the sum of each event's largest ``F + T + C``
+    stays below ``MAX_TOTAL_TIME``.
+
+    Every time the recurrence computes (for any choice, any policy) is at most that sum, so
+    once it holds no kernel needs to check for overflow; the margin below the largest double
+    keeps it so whatever order the sums are taken in.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is what is looked for
+        largest = (times["front"] + times["trans"] + times["cloud"]).max(axis=1)
+        total = float(arrival[-1]) + np.cumsum(largest)
+    over = np.flatnonzero(~(total <= MAX_TOTAL_TIME))
+    if not len(over):
+        return
+    event = int(over[0])
+    if not arrival[-1] <= MAX_TOTAL_TIME:
+        key, event = "arrival", len(arrival) - 1
+    else:
+        key = max(("front", "trans", "cloud"), key=lambda name: times[name][event].max())
+    raise InstanceError(f"times too large: the last arrival plus the sum of each event's largest "
+                        f"front + trans + cloud time exceeds {MAX_TOTAL_TIME:g} from this event "
+                        f"on (schedules would overflow)", key=key, event=event)
+
+
+def _check_meta(meta: Any) -> None:
+    """``meta`` must be a JSON object a writer can save and a reader read back: string keys,
+    finite numbers, nested at most ``MAX_JSON_DEPTH - 1`` deep."""
+    if not isinstance(meta, dict):
+        raise InstanceError("must be a JSON object", key="meta")
+    stack: list[tuple[Any, int, str]] = [(meta, 1, "meta")]
+    while stack:
+        value, depth, where = stack.pop()
+        if depth >= MAX_JSON_DEPTH:
+            raise InstanceError(f"nested deeper than {MAX_JSON_DEPTH - 1} levels at {where}",
+                                key="meta")
+        if isinstance(value, dict):
+            for name, item in value.items():
+                if not isinstance(name, str):
+                    raise InstanceError(f"key {name!r} at {where} is not a string", key="meta")
+                stack.append((item, depth + 1, f"{where}.{name}"))
+        elif isinstance(value, (list, tuple)):
+            stack.extend((item, depth + 1, f"{where}[{i}]") for i, item in enumerate(value))
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise InstanceError(f"{value!r} at {where} is not a JSON number (numbers must be "
+                                f"finite)", key="meta")
+        elif value is not None and not isinstance(value, (str, bool, int, float)):
+            raise InstanceError(f"{value!r} at {where} ({type(value).__name__}) is not a JSON "
+                                f"value", key="meta")
+    try:
+        json.dumps(meta, allow_nan=False)
+    except (TypeError, ValueError) as exc:  # e.g. an integer of more than 4300 digits
+        raise InstanceError(f"cannot be written as JSON ({exc})", key="meta") from None
 
 
 def _check_range(values: np.ndarray, key: str, count: int, count_key: str) -> None:
