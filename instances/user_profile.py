@@ -27,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ddp.io import read_text_bounded
+
 FORMAT = "ddp-profile/1"
 TOP_KEYS = ("format", "network", "points", "feature_point", "description")
 POINT_KEYS = ("name", "bytes", "front_ms", "front_macs", "cloud_ms", "cloud_macs")
@@ -80,10 +82,10 @@ def load_user_profile(path: str | Path) -> UserProfile:
     """Read and validate a ``ddp-profile/1`` file; errors name the file, point and key."""
     file = str(path)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"), parse_constant=_reject_constant)
-    except OSError as exc:
+        data = json.loads(read_text_bounded(path), parse_constant=_reject_constant)
+    except OSError as exc:  # missing, not a regular file, too large, not UTF-8 text
         raise ProfileError(f"cannot read the file ({exc.strerror or exc})", file=file) from None
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise ProfileError(f"invalid JSON ({exc})", file=file) from None
     if not isinstance(data, dict):
         raise ProfileError("the file must hold one JSON object", file=file)

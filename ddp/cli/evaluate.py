@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from ..errors import InstanceError
+from ..io import read_text_bounded
 from ..recurrence import evaluate
 from .common import CliError, console, load, parse_choices, print_json
 from .solve import schedule_table
@@ -31,10 +31,10 @@ def run(args: argparse.Namespace) -> int:
     inst = load(args.file)
     if args.choices_file is not None:
         try:
-            text = Path(args.choices_file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:  # missing, a folder, not UTF-8 text
+            text = read_text_bounded(args.choices_file)
+        except OSError as exc:  # missing, a folder or a FIFO, too large, not UTF-8 text
             raise CliError(f"{args.choices_file}: cannot read the choices file "
-                           f"({getattr(exc, 'strerror', None) or exc})") from None
+                           f"({exc.strerror or exc})") from None
         choices = parse_choices(text, args.choices_file)
     else:
         choices = parse_choices(args.choices)
