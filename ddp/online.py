@@ -9,20 +9,42 @@ of an instance gives exactly ``run_policy(inst, "ddp")``.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from .errors import InstanceError
 from .instance import event_rows
+from .limits import MAX_CLOUD_UNITS, MAX_DEVICES, MAX_TOTAL_TIME
 from .recurrence import MODE_DDP, schedule_kernel
 from .schedule import Schedule, event_times
+
+
+def _index(value, key: str, count: int, event: int | None, what: str) -> int:
+    """An integer ``0 <= value < count`` (not a bool, not a float)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise InstanceError(f"{value!r} is not an integer", key=key, event=event)
+    value = int(value)
+    if not 0 <= value < count:
+        raise InstanceError(f"{value} is out of range 0..{count - 1} ({what})", key=key,
+                            event=event)
+    return value
+
+
+def _count(value, key: str, maximum: int) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) \
+            or not 1 <= value <= maximum:
+        raise InstanceError(f"{value!r} must be an integer in 1..{maximum}", key=key)
+    return int(value)
 
 
 class OnlineDDP:
     """Online DDP over ``devices`` front-end devices and ``cloud_units`` cloud units.
 
     Devices are numbered from 0; a device number not seen before joins with an idle queue (the
-    paper lets the number of front-end devices change). Units are fixed, and an event's unit is
-    ``device mod cloud_units`` unless given.
+    paper lets the number of front-end devices change), up to ``ddp.limits.MAX_DEVICES``. Units
+    are fixed, and an event's unit is ``device mod cloud_units`` unless given. A push that
+    raises (an ``InstanceError`` naming the key and the event) leaves the state unchanged.
 
     Examples
     --------
@@ -34,12 +56,11 @@ class OnlineDDP:
     """
 
     def __init__(self, devices: int = 1, cloud_units: int = 1):
-        if devices < 1 or cloud_units < 1:
-            raise ValueError("devices and cloud_units must be >= 1")
-        self.front_free = np.zeros(int(devices))
-        self.cloud_free = np.zeros(int(cloud_units))
+        self.front_free = np.zeros(_count(devices, "devices", MAX_DEVICES))
+        self.cloud_free = np.zeros(_count(cloud_units, "cloud_units", MAX_CLOUD_UNITS))
         self._width: int | None = None
-        self._last_arrival = -np.inf
+        self._last_arrival = 0.0
+        self._largest_sum = 0.0  # sum of each event's largest F + T + C: the overflow rule
         self._choices: list[int] = []
         self._times: list[np.ndarray] = []
         self.makespan = 0.0
@@ -71,27 +92,39 @@ class OnlineDDP:
             Its cloud unit (default ``device mod cloud_units``).
         """
         event = self.events
+        if isinstance(arrival, (bool, np.bool_)) or not isinstance(arrival, numbers.Real):
+            raise InstanceError(f"{arrival!r} is not a number", key="arrival", event=event)
         arrival = float(arrival)
-        if not np.isfinite(arrival) or arrival < self._last_arrival:
+        if not np.isfinite(arrival) or arrival < 0:
+            raise InstanceError(f"{arrival!r} must be a finite number >= 0", key="arrival",
+                                event=event)
+        if arrival < self._last_arrival:
             raise InstanceError(f"arrival {arrival!r} is before the previous one "
-                                f"{self._last_arrival!r} or not finite", key="arrival",
-                                event=event)
+                                f"{self._last_arrival!r} (arrivals must be non-decreasing)",
+                                key="arrival", event=event)
         rows = event_rows(front, trans, cloud, event, self._width)
-        device = int(device)
-        if device < 0:
-            raise InstanceError(f"{device} is negative", key="device", event=event)
-        if device >= len(self.front_free):
-            self.front_free = np.concatenate(
-                [self.front_free, np.zeros(device + 1 - len(self.front_free))])
-        unit = device % self.cloud_units if unit is None else int(unit)
-        if not 0 <= unit < self.cloud_units:
-            raise InstanceError(f"{unit} is out of range 0..{self.cloud_units - 1}", key="unit",
+        device = _index(device, "device", MAX_DEVICES, event, "the maximum number of devices "
+                        f"is {MAX_DEVICES}")
+        unit = device % self.cloud_units if unit is None else \
+            _index(unit, "unit", self.cloud_units, event, f"cloud_units = {self.cloud_units}")
+        with np.errstate(over="ignore", invalid="ignore"):
+            largest_sum = self._largest_sum + float((rows[0] + rows[1] + rows[2]).max())
+        if not arrival + largest_sum <= MAX_TOTAL_TIME:
+            raise InstanceError(f"times too large: the arrival plus the sum of each event's "
+                                f"largest front + trans + cloud time exceeds "
+                                f"{MAX_TOTAL_TIME:g} (schedules would overflow)", key="front",
                                 event=event)
+        # Nothing below can fail: the state changes only now.
+        front_free = self.front_free
+        if device >= len(front_free):
+            front_free = np.concatenate([front_free, np.zeros(device + 1 - len(front_free))])
         choice = np.zeros(1, dtype=np.int64)
         times = event_times(1)
         finish = schedule_kernel(MODE_DDP, np.array([arrival]), *rows, np.array([device]),
-                                 np.array([unit]), self.front_free, self.cloud_free, choice,
+                                 np.array([unit]), front_free, self.cloud_free, choice,
                                  *times)
+        self.front_free = front_free
+        self._largest_sum = largest_sum
         self._width = rows[0].shape[1]
         self._last_arrival = arrival
         self._choices.append(int(choice[0]))
