@@ -167,8 +167,11 @@ def check_choices(inst: Instance, choices) -> np.ndarray:
             raw = raw.astype(np.int64)
         else:
             raise InstanceError(f"integers expected, got dtype {raw.dtype}", key="choices")
-    if raw.ndim != 1 or len(raw) != inst.n:
-        raise InstanceError(f"needs {inst.n} points (one per event), got {raw.size}",
+    if raw.ndim != 1:
+        raise InstanceError(f"needs a flat list of {inst.n} points (one per event), got an "
+                            f"array of shape {raw.shape}", key="choices")
+    if len(raw) != inst.n:
+        raise InstanceError(f"needs {inst.n} points (one per event), got {len(raw)}",
                             key="choices")
     bad = np.flatnonzero((raw < 0) | (raw > inst.k))
     if len(bad):

@@ -39,14 +39,29 @@ def load(path: str) -> Instance:
     return load_instance(path)
 
 
+def _choice_fields(text: str, source: str) -> list[str]:
+    """The fields of ``0,3,18`` or ``0 3 18``; an empty field (``0,,1``, a trailing comma) is an
+    error, not a skipped event."""
+    fields = []
+    for part in text.split(","):
+        words = part.split()
+        if not words and "," in text:
+            raise CliError(f"{source}: an empty entry between commas; give one integer per "
+                           f"event, such as 0,3,18")
+        fields.extend(words)
+    return fields
+
+
 def parse_choices(text: str, source: str = "--choices") -> list[int]:
     """Parse ``0,3,18`` (commas or white space) or a JSON list of integers."""
     stripped = text.strip()
+    if not stripped:
+        raise CliError(f"{source}: no choices given; give one integer per event, such as 0,3,18")
     try:
         if stripped.startswith("["):
             values = json.loads(stripped)
         else:
-            values = [int(v) for v in stripped.replace(",", " ").split()]
+            values = [int(v) for v in _choice_fields(stripped, source)]
     except ValueError as exc:
         raise CliError(f"{source}: cannot read the choices ({exc}); give integers such as "
                        f"0,3,18") from None
