@@ -82,7 +82,8 @@ class Interval:
         else:
             gaps = rng.exponential(self.lo, size=n - 1)
         arrival = np.zeros(n)
-        np.cumsum(gaps, out=arrival[1:])
+        with np.errstate(over="ignore"):  # too large gaps give inf, which the caller rejects
+            np.cumsum(gaps, out=arrival[1:])
         return arrival
 
     def __str__(self) -> str:

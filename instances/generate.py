@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ddp import Instance
+from ddp.limits import MAX_CLOUD_UNITS, MAX_DEVICES, MAX_EVENTS, MAX_TOTAL_TIME
 
 from .arrivals import EventCount, Interval, check_streams, draw_devices, per_device_arrivals
 from .costs import PointCosts, network_costs, user_costs
@@ -34,11 +35,11 @@ def _builtin_costs(scenario: str, network: str, precision: str) -> PointCosts:
     return network_costs(network, sc.front, sc.cloud, sc.codec, precision)
 
 
-def _positive_int(value, what: str) -> int:
+def _positive_int(value, what: str, maximum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise ValueError(f"{what} {value!r} is not an integer")
-    if value < 1:
-        raise ValueError(f"{what} must be >= 1, got {value}")
+    if not 1 <= value <= maximum:
+        raise ValueError(f"{what} must be in 1..{maximum}, got {value}")
     return int(value)
 
 
@@ -87,8 +88,10 @@ def generate(scenario: str = "paper", network: str = "resnet3d50", events: int |
     sc = lookup(SCENARIOS, scenario, "scenario")
     count = EventCount.parse(events)
     gaps = Interval.parse(interval)
-    devices = _positive_int(devices, "devices")
-    cloud_units = _positive_int(cloud_units, "cloud_units")
+    devices = _positive_int(devices, "devices", MAX_DEVICES)
+    cloud_units = _positive_int(cloud_units, "cloud_units", MAX_CLOUD_UNITS)
+    if count.hi > MAX_EVENTS:
+        raise ValueError(f"events {count}: at most {MAX_EVENTS} events an instance")
     streams = check_streams(streams)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed {seed!r} must be an integer >= 0")
@@ -107,6 +110,9 @@ def generate(scenario: str = "paper", network: str = "resnet3d50", events: int |
         device = draw_devices(n, devices, rng["devices"])
     else:
         arrival, device = per_device_arrivals(n, devices, gaps, rng["devices"], rng["arrivals"])
+    if not arrival[-1] <= MAX_TOTAL_TIME:  # inf: the sum of the gaps overflowed
+        raise ValueError(f"interval {gaps}: the arrivals of {n} events reach "
+                         f"{float(arrival[-1]):g} ms, beyond {MAX_TOTAL_TIME:g}")
     omega = sc.congestion.sample(arrival, rng["congestion"])
     theta = sc.load.sample(arrival, rng["load"])
 

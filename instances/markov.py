@@ -16,6 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# Jumps drawn at once by ``MarkovLevels.sample``; a path needing more (times spanning more than
+# about this many mean sojourns) is drawn event to event from the transition matrices instead,
+# so memory does not grow with the time span.
+MAX_JUMP_BLOCK = 1 << 20
+
 
 @dataclass(frozen=True)
 class MarkovLevels:
@@ -62,6 +67,8 @@ class MarkovLevels:
         count = len(levels)
         means = np.asarray(self.mean_sojourn_ms, dtype=np.float64)
         horizon = float(times[-1])
+        if horizon / means.min() > MAX_JUMP_BLOCK:
+            return levels[self._sample_by_transitions(times, rng)]
         block = int(horizon / means.min()) + 16
         states = np.zeros(0, dtype=np.int64)
         ends = np.zeros(0)
@@ -75,3 +82,41 @@ class MarkovLevels:
             state, clock = int((block_states[-1] + steps[-1]) % count), float(block_ends[-1])
         # the state holding at time t is the first whose end lies beyond t
         return levels[states[np.searchsorted(ends, times, side="right")]]
+
+    def transition_matrices(self, gaps: np.ndarray) -> np.ndarray:
+        """``P(t)[s, r]``, the chance of level ``r`` a time ``t`` after level ``s``, for each
+        of ``gaps`` (shape ``(len(gaps), levels, levels)``).
+
+        The chain is reversible (its stationary share is proportional to the mean sojourn), so
+        its rate matrix is symmetric up to a diagonal scaling and ``exp(Q t)`` comes from one
+        symmetric eigen-decomposition.
+        """
+        count = len(self.levels)
+        rates = 1.0 / np.asarray(self.mean_sojourn_ms, dtype=np.float64)
+        rate_matrix = np.outer(rates, np.ones(count)) / (count - 1)
+        np.fill_diagonal(rate_matrix, -rates)
+        root = np.sqrt(self.stationary())
+        symmetric = root[:, None] * rate_matrix / root[None, :]
+        values, vectors = np.linalg.eigh((symmetric + symmetric.T) / 2)
+        decay = np.exp(np.minimum(values, 0.0)[None, :] * np.asarray(gaps)[:, None])
+        middle = np.einsum("ik,gk,jk->gij", vectors, decay, vectors)
+        matrices = middle / root[None, :, None] * root[None, None, :]
+        matrices = np.clip(matrices, 0.0, None)
+        return matrices / matrices.sum(axis=2, keepdims=True)
+
+    def _sample_by_transitions(self, times: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """The level index at each time, drawn event to event from ``P(gap)``: exact in
+        distribution, with memory and time in the number of times rather than of jumps (used
+        when the times span more jumps than a block holds)."""
+        gaps = np.diff(np.concatenate([[0.0], times]))
+        states = np.empty(len(times), dtype=np.int64)
+        draws = rng.random(len(times))
+        state = 0
+        for start in range(0, len(times), 65536):  # bounded memory for the matrices
+            matrices = np.cumsum(self.transition_matrices(gaps[start:start + 65536]), axis=2)
+            for offset, cumulative in enumerate(matrices):
+                row = cumulative[state]
+                state = min(int(np.searchsorted(row, draws[start + offset] * row[-1],
+                                                side="right")), len(row) - 1)
+                states[start + offset] = state
+        return states
