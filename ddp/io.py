@@ -204,7 +204,10 @@ def _alive(pid: int) -> bool:
 def write_target(path: str | os.PathLike) -> str:
     """The file an atomic write to ``path`` replaces: ``path``, or the file a symbolic link
     points to (the link is kept). Refuses anything but a regular or a new file."""
-    target = os.path.realpath(os.fspath(path))
+    name = os.fspath(path)
+    if not name or name.endswith(os.sep) or (os.altsep and name.endswith(os.altsep)):
+        raise OSError(errno.EISDIR, "not a file name (empty, or ending with a separator)", name)
+    target = os.path.realpath(name)
     try:
         mode = os.stat(target).st_mode
     except FileNotFoundError:

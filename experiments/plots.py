@@ -7,6 +7,7 @@ returns the axes; without one it makes its own figure (no pyplot, no global stat
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -257,8 +258,15 @@ def worst_gap_figure(rows, per_row: dict[str, list[dict[str, Any]]],
 
 
 def save_axes(ax, path: Path) -> Path:
-    """Save the figure of ``ax`` at 120 dpi in the format its suffix names (``.png``: PNG)."""
-    ax.figure.savefig(path, dpi=120)
+    """Save the figure of ``ax`` at 120 dpi to exactly ``path``, in the format its suffix names
+    (``.png`` or no suffix: PNG), atomically (``ddp.io.atomic_write_bytes``: a directory or a
+    device is refused, a symbolic link written through)."""
+    from ddp.io import atomic_write_bytes
+
+    path = Path(path)
+    buffer = io.BytesIO()
+    ax.figure.savefig(buffer, format=path.suffix.lstrip(".").lower() or "png", dpi=120)
+    atomic_write_bytes(path, buffer.getvalue())
     return path
 
 

@@ -39,7 +39,7 @@ def _positive_int(value, what: str, maximum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise ValueError(f"{what} {value!r} is not an integer")
     if not 1 <= value <= maximum:
-        raise ValueError(f"{what} must be in 1..{maximum}, got {value}")
+        raise ValueError(f"{what} must be >= 1 and at most {maximum}, got {value}")
     return int(value)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..io import write_target
 from ..policies import POLICIES, run_policy
 from .common import CliError, load
 
@@ -21,7 +22,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         help="policy to draw (default: ddp; opt: the exact optimum)")
     parser.add_argument("--time-limit", type=float, default=60.0, metavar="S",
                         help="time limit of the exact solver for --policy opt (default 60)")
-    parser.add_argument("-o", "--output", required=True, metavar="PNG", help="output file")
+    parser.add_argument("-o", "--output", required=True, metavar="PNG",
+                        help="output file, written as named; its suffix picks the format "
+                             "(.png, .svg, .pdf; none: PNG)")
     return parser
 
 
@@ -30,6 +33,11 @@ def run(args: argparse.Namespace) -> int:
 
     import ddp
 
+    try:  # before any work: an existing directory, 'out/' or '' is no file name
+        write_target(args.output)
+    except OSError as exc:
+        raise CliError(f"{args.output!r}: cannot write the figure ({exc.strerror or exc})"
+                       ) from None
     inst = load(args.file)
     if args.policy == "opt":
         # run_opt checks --time-limit and turns solver failures into one-line errors;
