@@ -146,3 +146,115 @@ def test_load_accepts_integers_and_floats_for_times(tmp_path):
     inst = ddp.load_instance(path)
     assert inst.arrival.tolist() == [0.0, 1.5]
     assert inst.front.dtype == np.float64 and inst.front.tolist() == [[0, 1], [0, 2]]
+
+
+# -- bounded reads -------------------------------------------------------------------------------
+
+def test_special_files_are_refused_before_reading(tmp_path):
+    """A FIFO without a writer would block and /dev/zero never ends: both are refused at once."""
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    for path, kind in ((fifo, "a FIFO"), ("/dev/zero", "a character device"),
+                       (tmp_path, "a directory")):
+        with pytest.raises(ddp.InstanceError, match=f"cannot read the file \\({kind}, not a "
+                                                    f"regular file\\)"):
+            ddp.load_instance(path)
+
+
+def test_a_symlink_to_an_instance_is_read(tmp_path):
+    inst = ddp.Instance([0], [[0, 1]], [[1, 0]], [[1, 0]])
+    ddp.save_instance(inst, tmp_path / "real.json")
+    os.symlink(tmp_path / "real.json", tmp_path / "link.json")
+    assert ddp.load_instance(tmp_path / "link.json") == inst
+
+
+def test_reads_are_bounded(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"x" * 101)
+    with pytest.raises(OSError, match="larger than the limit of 100 bytes"):
+        ddp.io.read_text_bounded(path, limit=100)
+    assert ddp.io.read_text_bounded(path, limit=101) == "x" * 101
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("[" * 100000 + "]" * 100000, "nested deeper than 64"),
+    ('{"format": "ddp-instance/1", "arrival": [' + "[" * 70 + "0" + "]" * 70 + '], '
+     '"front": [[0, 1]], "trans": [[0, 1]], "cloud": [[0, 1]]}', "key 'arrival'"),
+    ('{"format": "ddp-instance/1", "arrival": [' + "9" * 400 + '], "front": [[0, 1]], '
+     '"trans": [[0, 1]], "cloud": [[0, 1]]}', "key 'arrival'"),
+    ('{"format": "ddp-instance/1", "arrival": [' + "9" * 5000 + "]}", "invalid JSON"),
+    ('{"format": "ddp-instance/1", "arrival": [0], "front": [[0, 1]], "trans": [[0, 1]], '
+     '"cloud": [[0, 1]], "devices": ' + "1" + "0" * 20 + "}", "key 'devices'"),
+    ('{"format": "ddp-instance/1", "arrival": [0], "front": [[0, 1]], "trans": [[0, 1]], '
+     '"cloud": [[0, 1]], "cloud_units": ' + "1" + "0" * 20 + "}", "key 'cloud_units'"),
+    ('{"format": "ddp-instance/1", "arrival": [1e308], "front": [[0, 1]], "trans": [[0, 1]], '
+     '"cloud": [[0, 1]]}', "times too large"),
+    ('{"format": "ddp-instance/1", "arrival": [0], "front": [[0, 1]], "trans": [[0, 1]], '
+     '"cloud": [[0, 1]], "meta": ' + '{"a": ' * 70 + "0" + "}" * 70 + "}", "key 'meta'"),
+])
+def test_hostile_json_is_one_error_naming_the_file(tmp_path, text, fragment):
+    path = tmp_path / "bad.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ddp.InstanceError, match=fragment) as info:
+        ddp.load_instance(path)
+    assert str(info.value).startswith(f"{path}: ") and "\n" not in str(info.value)
+
+
+# -- what a write does to its target -------------------------------------------------------------
+
+def test_a_write_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path):
+    (tmp_path / "sub").mkdir()
+    target = tmp_path / "sub" / "real.txt"
+    target.write_text("old")
+    target.chmod(0o600)
+    link = tmp_path / "link.txt"
+    os.symlink("sub/real.txt", link)
+    ddp.io.atomic_write_text(link, "new")
+    assert link.is_symlink() and os.readlink(link) == "sub/real.txt"
+    assert target.read_text() == "new"
+    assert (target.stat().st_mode & 0o777) == 0o600  # an existing file keeps its mode
+    assert sorted(os.listdir(tmp_path / "sub")) == ["real.txt"]
+
+
+def test_a_dangling_symlink_creates_its_target(tmp_path):
+    os.symlink("created.txt", tmp_path / "link.txt")
+    ddp.io.atomic_write_text(tmp_path / "link.txt", "x")
+    assert (tmp_path / "created.txt").read_text() == "x"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "link-to-fifo", "empty", "slash"])
+def test_writes_refuse_targets_that_are_not_regular_files(tmp_path, kind):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    (tmp_path / "folder").mkdir()
+    os.symlink(fifo, tmp_path / "link")
+    target = {"fifo": str(fifo), "directory": str(tmp_path / "folder"),
+              "link-to-fifo": str(tmp_path / "link"), "empty": "",
+              "slash": str(tmp_path / "new") + "/"}[kind]
+    before = sorted(os.listdir(tmp_path))
+    with pytest.raises(OSError, match="not a regular file|not a file name"):
+        ddp.io.atomic_write_text(target, "data")
+    assert sorted(os.listdir(tmp_path)) == before
+    assert (tmp_path / "fifo").is_fifo() and (tmp_path / "folder").is_dir()
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_write_removes_the_temporaries_of_dead_writers_only(tmp_path):
+    host = ddp.io._HOST
+    dead = tmp_path / f".out.json.{host}.{_dead_pid()}.abcd1234.tmp"
+    alive = tmp_path / f".out.json.{host}.{os.getpid()}.abcd1234.tmp"
+    other_host = tmp_path / f".out.json.elsewhere.{_dead_pid()}.abcd1234.tmp"
+    other_target = tmp_path / f".other.json.{host}.{_dead_pid()}.abcd1234.tmp"
+    for path in (dead, alive, other_host, other_target):
+        path.write_bytes(b"x" * 1000)
+    ddp.io.atomic_write_text(tmp_path / "out.json", "{}")
+    assert not dead.exists()
+    assert alive.exists() and other_host.exists() and other_target.exists()
