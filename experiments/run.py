@@ -3,9 +3,9 @@
 The results folder of an experiment (``results/table1``, ``results/table1-quick``, ...) holds
 ``records.jsonl`` (one record per instance, written as each finishes), ``<name>.json`` (the rows
 with the settings, seeds, versions and timings), ``<name>.csv`` (the rows) and, with plots on,
-PNG files (Table 4 in its one-stream form: ``results/table4-one-stream``). ``resume`` keeps the
-records already there and computes only the missing ones: the final rows are those of an
-uninterrupted run.
+PNG files (Table 4 in its one-stream form: ``results/table4-one-stream``); ``.lock`` marks the
+run using it (one run at a time). ``resume`` keeps the records already there and computes only
+the missing ones: the final rows are those of an uninterrupted run.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from typing import Any
 import ddp
 
 from . import output
-from .executor import default_jobs, execute
+from .executor import LocalWorkers, connect_dask, default_jobs, execute
 from .gap import gap_row, gap_summary
+from .lock import ResultsLock
 from .specs import (
     EXPERIMENTS,
     SEED_STRIDE,
@@ -52,6 +53,9 @@ class Options:
     plots: bool = False
     solver: dict[str, Any] | None = None  # gap: options of solvers.solve for every cell
     streams: str | None = None  # Table 4's arrival streams: per-device (default) or one
+    # Local worker processes shared by several runs (the CLI's ``all``); default: each run
+    # starts its own pool if its work is worth one.
+    workers: LocalWorkers | None = None
 
 
 @dataclass
@@ -121,12 +125,32 @@ def run_experiment(name: str, options: Options | None = None) -> ExperimentResul
     if name not in EXPERIMENTS:
         raise ValueError(f"unknown experiment {name!r} (known: {', '.join(EXPERIMENTS)}, all)")
     options = options or Options()
+    # Every option is checked, and a dask scheduler reached, before the results folder is
+    # touched; then the folder is locked for the run, and only then are its records read or
+    # started afresh.
     networks, scenarios = check_names(options.networks, options.scenarios)
+    if options.jobs is not None and (isinstance(options.jobs, bool)
+                                     or not isinstance(options.jobs, int) or options.jobs < 1):
+        raise ValueError(f"jobs {options.jobs!r}: give at least 1 worker")
     rows = experiment_rows(name, networks, scenarios, options.quick, options.streams)
     solver_options = {row.key: (dict(options.solver) if options.solver else gap_solver(row))
                for row in rows} if name == "gap" else {}
     folder = results_folder(name, options)
-    store = RecordStore(folder / "records.jsonl", resume=options.resume)
+    dask = None if options.dask is None else connect_dask(options.dask)
+    try:
+        with ResultsLock(folder):
+            return _run_locked(name, options, rows, networks, scenarios, solver_options, folder,
+                               dask)
+    finally:
+        if dask is not None and dask is not options.dask:
+            dask.close()
+
+
+def _run_locked(name: str, options: Options, rows: list[Row], networks: list[str],
+                scenarios: list[str], solver_options: dict[str, dict[str, Any]], folder: Path,
+                dask: Any) -> ExperimentResult:
+    store = RecordStore(folder / "records.jsonl", resume=options.resume,
+                        needs_opt=name == "gap")
 
     seeds = {row.key: instance_seeds(row, options.seed) for row in rows}
     reused = sum(len(store.for_row(row.key, seeds[row.key])) for row in rows)
@@ -136,8 +160,8 @@ def run_experiment(name: str, options: Options | None = None) -> ExperimentResul
         units.extend(split_units(row, pending, solver_options.get(row.key)))
 
     started = time.perf_counter()
-    execute(units, store.append, jobs=options.jobs, dask=options.dask,
-            progress=options.progress, description=f"{name}{' (quick)' if options.quick else ''}")
+    execute(units, store.append, jobs=options.jobs, dask=dask, progress=options.progress,
+            description=f"{name}{' (quick)' if options.quick else ''}", workers=options.workers)
     wall = time.perf_counter() - started
 
     out_rows, per_row = aggregate(name, rows, store, seeds, options.quick)
@@ -154,9 +178,9 @@ def run_experiment(name: str, options: Options | None = None) -> ExperimentResul
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "wall_time_s": round(wall, 3), "instance_time_s": round(instance_time, 3),
         "records_reused": reused, "records_computed": sum(len(u.seeds) for u in units),
-        "jobs": None if options.dask is not None else (options.jobs or default_jobs()),
-        "dask": None if options.dask is None else str(getattr(options.dask, "scheduler",
-                                                              options.dask)),
+        "jobs": None if dask is not None else (options.jobs or default_jobs()),
+        "dask": None if dask is None else str(getattr(getattr(dask, "scheduler", None),
+                                                      "address", options.dask)),
     }
     summary = gap_summary(out_rows) if name == "gap" else None
     output.save(folder, name, out_rows, meta, summary)

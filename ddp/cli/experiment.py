@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
 from pathlib import Path
 
 from experiments import EXPERIMENTS
 
-from .common import CliError, console, print_json
+from .common import CliError, console, error_line, print_json
 
 # Older name of Table 4 with an arrival stream per device, now Table 4's default.
 ALIASES = {"table4-streams": "table4"}
@@ -40,7 +42,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--resume", action="store_true",
                         help="keep the records of an earlier (interrupted) run, compute the rest")
     parser.add_argument("--jobs", type=int, metavar="N",
-                        help="worker processes (default: every core; 1: in this process)")
+                        help="worker processes (1: in this process; default: in this process, "
+                             "plus a worker per other core once what is left looks like more than 10 s)")
     parser.add_argument("--dask", metavar="ADDRESS",
                         help="run the work on this dask.distributed scheduler")
     parser.add_argument("--seed", type=int, default=0, metavar="S",
@@ -53,11 +56,29 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C (workers stopped, locks released), exit 143."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated
+
+
 def run(args: argparse.Namespace) -> int:
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _run(args)
+    except Terminated:
+        error_line("terminated")
+        return 143
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
     from experiments import run_experiment
-    from experiments.output import gap_view, table_view
-    from experiments.plots import PlotError
-    from experiments.run import Options
+    from experiments.executor import LocalWorkers, connect_dask, pool_size
+    from experiments.run import check_names
 
     if args.jobs is not None and args.jobs < 1:
         raise CliError(f"--jobs {args.jobs}: give at least 1 worker")
@@ -66,11 +87,31 @@ def run(args: argparse.Namespace) -> int:
     if args.name in ALIASES and args.streams == "one":
         raise CliError(f"{args.name} is table4 with an arrival stream per device; for one "
                        f"stream run: ddp experiment table4 --streams one")
+    try:  # every option is checked before a results folder is touched
+        check_names(args.network, args.scenario)
+        dask = None if args.dask is None else connect_dask(args.dask)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    # One pool of local workers for every experiment of the command (started only if needed).
+    workers = LocalWorkers(max(1, pool_size(args.jobs))) if dask is None else None
+    try:
+        with workers or contextlib.nullcontext():
+            return _run_all(args, run_experiment, dask, workers)
+    finally:
+        if dask is not None:
+            dask.close()
+
+
+def _run_all(args: argparse.Namespace, run_experiment, dask, workers) -> int:
+    from experiments.output import gap_view, table_view
+    from experiments.plots import PlotError
+    from experiments.run import Options
+
     names = list(EXPERIMENTS) if args.name == "all" else [ALIASES.get(args.name, args.name)]
     options = Options(quick=args.quick, networks=args.network, scenarios=args.scenario,
                       results=Path(args.results), resume=args.resume, jobs=args.jobs,
-                      dask=args.dask, seed=args.seed, progress=not args.json, plots=args.plots,
-                      streams=args.streams)
+                      dask=dask, seed=args.seed, progress=not args.json, plots=args.plots,
+                      streams=args.streams, workers=workers)
     out = console()
     if not out.is_terminal:
         # Written to a file or a pipe: the full width, not rich's 80-column default.

@@ -2,11 +2,13 @@
 
 import json
 
+from experiments.specs import POLICIES
 from experiments.store import RecordStore
 
 
 def _record(seed, row="table1/x"):
-    return {"row": row, "seed": seed, "n": 8, "makespans": {"ddp": 1.0 + seed}}
+    return {"row": row, "seed": seed, "n": 8,
+            "makespans": {name: 1.0 + seed for name in POLICIES}}
 
 
 def test_appended_records_survive_a_reload(tmp_path):
