@@ -310,6 +310,9 @@ class Instance:
                         time_unit=self.time_unit)
 
 
+_BLOCK_EVENTS = 65536
+
+
 def _check_total_time(arrival: np.ndarray, times: dict[str, np.ndarray]) -> None:
     """The overflow rule: the last arrival plus the sum of each event's largest ``F + T + C``
     stays below ``MAX_TOTAL_TIME``.
@@ -318,8 +321,19 @@ def _check_total_time(arrival: np.ndarray, times: dict[str, np.ndarray]) -> None
     once it holds no kernel needs to check for overflow; the margin below the largest double
     keeps it so whatever order the sums are taken in.
     """
+    n = len(arrival)
+    # A quick sufficient test first (no temporaries): n times the largest of each kind.
+    with np.errstate(over="ignore"):
+        quick = float(arrival[-1]) + n * sum(float(times[key].max()) for key in TIME_KEYS)
+    if quick <= MAX_TOTAL_TIME:
+        return
+    largest = np.empty(n)
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is what is looked for
-        largest = (times["front"] + times["trans"] + times["cloud"]).max(axis=1)
+        for start in range(0, n, _BLOCK_EVENTS):  # in blocks: a bounded temporary
+            block = slice(start, start + _BLOCK_EVENTS)
+            point_sum = times["front"][block] + times["trans"][block]
+            point_sum += times["cloud"][block]
+            largest[block] = point_sum.max(axis=1)
         total = float(arrival[-1]) + np.cumsum(largest)
     over = np.flatnonzero(~(total <= MAX_TOTAL_TIME))
     if not len(over):

@@ -97,6 +97,10 @@ def run(args: argparse.Namespace) -> int:
             error_line(f"{path}: {exc}")
             failed = True
             continue
+        except MemoryError:  # one file too large for this machine: the others still run
+            error_line(f"{path}: out of memory")
+            failed = True
+            continue
         if args.json:
             print_json(record)
         else:
