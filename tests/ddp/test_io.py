@@ -232,7 +232,7 @@ def test_writes_refuse_targets_that_are_not_regular_files(tmp_path, kind):
               "link-to-fifo": str(tmp_path / "link"), "empty": "",
               "slash": str(tmp_path / "new") + "/"}[kind]
     before = sorted(os.listdir(tmp_path))
-    with pytest.raises(OSError, match="not a regular file|not a file name"):
+    with pytest.raises(OSError, match=r"not a regular file|not a file name"):
         ddp.io.atomic_write_text(target, "data")
     assert sorted(os.listdir(tmp_path)) == before
     assert (tmp_path / "fifo").is_fifo() and (tmp_path / "folder").is_dir()

@@ -120,7 +120,7 @@ def test_a_saved_meta_reads_back(tmp_path):
 @pytest.mark.parametrize("events", [[5], [-3], np.array([0.5])])
 def test_subset_of_missing_events_is_an_instance_error(events):
     inst = ddp.Instance([0, 1], ROW * 2, ROW * 2, ROW * 2)
-    with pytest.raises(ddp.InstanceError, match="key 'events'.*events are 0..1"):
+    with pytest.raises(ddp.InstanceError, match=r"key 'events'.*events are 0\.\.1"):
         inst.subset(events)
 
 

@@ -65,7 +65,7 @@ def test_bad_options_leave_earlier_records_untouched(tmp_path, capsys):
     before = records.read_bytes()
     assert before.count(b"\n") == 150
     for extra in (["--dask", "garbage:::"], ["--scenario", "nowhere"]):
-        code, out, err = run(table1(tmp_path, *extra), capsys)
+        code, _, err = run(table1(tmp_path, *extra), capsys)
         assert code == 2 and len(err) == 1
         assert records.read_bytes() == before
     with pytest.raises(ValueError, match="jobs"):
