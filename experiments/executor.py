@@ -201,18 +201,18 @@ class LocalWorkers:
 
 
 # In the default mode the units run in this process; once a run has lasted AUTO_POOL_AFTER_S
-# and what is left looks like more than POOL_WORTH_S at the pace so far, a pool starts (its
-# start costs a few seconds of a core) and takes units once a worker is ready, while this
-# process goes on computing units too.
+# and what is left looks like more than POOL_WORTH_S at the pace so far, a pool of a worker per
+# core starts (its start costs a few seconds of a core), this process computing units until a
+# worker is ready, then leaving them to the pool.
 AUTO_POOL_AFTER_S = 1.0
 POOL_WORTH_S = 10.0
 
 
 def _run_pool(units: Sequence[Unit], workers: LocalWorkers, on_records: OnRecords,
               bar: ProgressBar, parent_computes: bool) -> None:
-    """Units on the pool (at most a unit queued per worker beyond the running ones), and with
-    ``parent_computes`` in this process as well: here until the pool is worth starting (see
-    ``POOL_WORTH_S``) and ready, then beside it."""
+    """Units on the pool (at most a unit queued per worker beyond the running ones); with
+    ``parent_computes``, in this process until the pool is worth starting (see
+    ``POOL_WORTH_S``) and has a worker ready, then on the pool."""
     queue = deque(units)
     in_flight: set = set()
     limit = workers.workers * 2
@@ -240,10 +240,14 @@ def _run_pool(units: Sequence[Unit], workers: LocalWorkers, on_records: OnRecord
         while queue or in_flight:
             if not workers.started and queue and worth_a_pool():
                 workers.pool()
-            use_pool = workers.started and (workers.ready() or not parent_computes)
+            ready = workers.started and workers.ready()
+            use_pool = ready or (workers.started and not parent_computes)
             while use_pool and queue and len(in_flight) < limit:
                 in_flight.add(workers.pool().submit(run_unit, queue.popleft()))
-            if parent_computes and queue:
+            # Once the workers are ready, this process only writes their records: measured,
+            # computing here too was slower than leaving it to the workers (the records' writes
+            # then wait behind this process's own units).
+            if parent_computes and queue and not ready:
                 records = run_unit(queue.popleft())
                 on_records(records)
                 bar.advance(len(records))
@@ -305,8 +309,8 @@ def execute(units: Sequence[Unit], on_records: OnRecords, jobs: int | None = Non
         Called in this process with each finished unit's records.
     jobs : int, optional
         Worker processes; 1 runs everything in this process. By default (None) the units run
-        here, and only work whose rest looks like more than ``POOL_WORTH_S`` starts a pool of
-        every core but one, this process computing beside it.
+        here, and only work whose rest looks like more than ``POOL_WORTH_S`` starts a pool of a
+        worker per core, which takes over once a worker is ready.
     dask : str or dask.distributed.Client, optional
         A scheduler address (or a client): the units run on that cluster instead.
     progress : bool
@@ -341,7 +345,8 @@ def execute(units: Sequence[Unit], on_records: OnRecords, jobs: int | None = Non
 
 def pool_size(jobs: int | None) -> int:
     """Worker processes for ``jobs``: ``jobs`` (0 for 1: everything in this process); by
-    default every core but one, this process computing too (0 on one core)."""
+    default a worker per core (0 on one core: no pool)."""
     if jobs is None:
-        return default_jobs() - 1
+        cores = default_jobs()
+        return cores if cores > 1 else 0
     return 0 if int(jobs) <= 1 else int(jobs)

@@ -43,8 +43,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         help="keep the records of an earlier (interrupted) run, compute the rest")
     parser.add_argument("--jobs", type=int, metavar="N",
                         help="worker processes (1: in this process; default: in this process, "
-                             "plus a worker per other core once what is left looks like more "
-                             "than 10 s)")
+                             "on a worker per core once what is left looks like more than "
+                             "10 s)")
     parser.add_argument("--dask", metavar="ADDRESS",
                         help="run the work on this dask.distributed scheduler")
     parser.add_argument("--seed", type=int, default=0, metavar="S",
