@@ -110,8 +110,8 @@ class MarkovLevels:
         when the times span more jumps than a block holds)."""
         gaps = np.diff(np.concatenate([[0.0], times]))
         states = np.empty(len(times), dtype=np.int64)
+        state = int(rng.choice(len(self.levels), p=self.stationary()))  # as sample starts
         draws = rng.random(len(times))
-        state = 0
         for start in range(0, len(times), 65536):  # bounded memory for the matrices
             matrices = np.cumsum(self.transition_matrices(gaps[start:start + 65536]), axis=2)
             for offset, cumulative in enumerate(matrices):
