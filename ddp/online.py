@@ -87,9 +87,18 @@ class OnlineDDP:
             ``F``, ``T`` and ``C`` of this event for the points ``0..k``, in the same unit, as
             estimated when it arrives (network status and cloud load included).
         device : int
-            Its front-end device (a new number joins with an idle queue).
+            Its front-end device (a new number joins with an idle queue), below
+            ``ddp.limits.MAX_DEVICES``.
         unit : int, optional
             Its cloud unit (default ``device mod cloud_units``).
+
+        Raises
+        ------
+        InstanceError
+            An arrival that is not a finite number >= 0 or comes before the previous one, rows
+            that are not numbers (or not ``k+1`` of them), a device or unit that is not an
+            integer in range, or times breaking the overflow rule (``docs/limits.md``); the
+            state is then unchanged.
         """
         event = self.events
         if isinstance(arrival, (bool, np.bool_)) or not isinstance(arrival, numbers.Real):
