@@ -7,12 +7,11 @@ re-evaluated with ``ddp.evaluate``. Lower bounds:
 * HiGHS: the solver's own ``mip_dual_bound``, read through ``highspy`` (PuLP 3 maps a time limit
   to "Optimal", so the model status is read from HiGHS too).
 * CBC: PuLP 3 keeps neither its bound nor whether it stopped on time, so the log is parsed
-  (``parse_cbc_log``). But CBC 2.10.3 (PuLP's bundled binary) is not trustworthy on this model:
-  on random 12-event instances it ends 7 times in 30 with "Optimal solution found" at a makespan
-  above the true optimum (HiGHS, ``dp`` and the warm start agree on the lower value; fed that
-  schedule as a start, CBC accepts it), with cuts, preprocessing or heuristics on or off. So its
-  claimed bound is kept in ``stats["cbc_claimed_bound"]`` and the reported bound is our own
-  (``bounds.own_bound``: ``dp`` per device-unit pair), said in the message.
+  (``parse_cbc_log``). CBC 2.10.3 (PuLP's bundled binary) ends "Optimal" above the optimum when
+  the model minimises a makespan variable (docs/solvers.md, "Known solver defects"), so CBC
+  runs once per independent group of events and minimises the group's last cloud finish
+  (``CBC_TRUSTED_FORM``); its bound is used only as ``trusted_bound`` says, else ours
+  (``bounds.own_bound``), said in the message.
 
 Each back-end is three steps: ``build`` (the PuLP problem and its warm start), ``run_*`` (the
 native solve, whose own errors become ``SolverError``) and ``convert_*`` (choices, bound and
@@ -37,10 +36,11 @@ import numpy as np
 import ddp
 
 from .bounds import own_bound, pair_bound, with_cheap_bound
+from .components import components
 from .errors import SolverUnavailable, native_call
 from .improve import better_start, warm_start
-from .model import CLOUD_FINISH, FRONT_FINISH, MAKESPAN, Model, Row
-from .result import Outcome
+from .model import CLOUD_FINISH, FRONT_FINISH, LAST_FINISH_FORM, MAKESPAN, MAKESPAN_FORM, Model, Row
+from .result import OPTIMAL_RTOL, Outcome, proven
 
 
 def _pulp():
@@ -100,7 +100,8 @@ class Problem:
                 float(schedule.finish_front[j] * self.scale))
             self.times[CLOUD_FINISH, j].setInitialValue(
                 float(schedule.finish_cloud[j] * self.scale))
-        self.times[MAKESPAN, 0].setInitialValue(float(schedule.makespan * self.scale))
+        if (MAKESPAN, 0) in self.times:
+            self.times[MAKESPAN, 0].setInitialValue(float(schedule.makespan * self.scale))
 
     def choices(self) -> np.ndarray | None:
         """The point of each event in the solver's solution (None when it has none)."""
@@ -113,8 +114,9 @@ class Problem:
         return self.model.kept.choices_of(columns)
 
 
-def build(inst: ddp.Instance, start: np.ndarray) -> Problem:
-    """The PuLP problem of ``model.Model``, warm started from the choices ``start``."""
+def build(inst: ddp.Instance, start: np.ndarray, form: str = MAKESPAN_FORM) -> Problem:
+    """The PuLP problem of ``model.Model`` with its objective in form ``form``
+    (``Model.objective``), warm started from the choices ``start``."""
     pulp = _pulp()
     horizon = float(ddp.evaluate(inst, start).makespan)
     power = round(np.log2(1000.0 / horizon)) if horizon > 0 else 0
@@ -127,8 +129,9 @@ def build(inst: ddp.Instance, start: np.ndarray) -> Problem:
          for j in range(model.n)]
     times = {(kind, j): var(f"{kind}_{j}", lowBound=0)
              for kind in (FRONT_FINISH, CLOUD_FINISH) for j in range(model.n)}
-    times[MAKESPAN, 0] = var(MAKESPAN, lowBound=0)
-    prob += times[MAKESPAN, 0]
+    target, _ = model.objective(form)
+    if target == (MAKESPAN, 0):
+        times[MAKESPAN, 0] = var(MAKESPAN, lowBound=0)
 
     def one_point(j: int) -> None:
         nonlocal prob
@@ -141,7 +144,7 @@ def build(inst: ddp.Instance, start: np.ndarray) -> Problem:
             float(c) * v for c, v in zip(row.coefficients, x[row.event], strict=True))
         prob += times[row.left] >= right + float(row.constant) + work, row.name
 
-    model.feed(one_point, add_row)
+    prob += times[model.feed(one_point, add_row, form)]
     problem = Problem(inst, model, scale, prob, x, times)
     # the model has only kept points: a dropped point's start moves to one at least as good
     problem.set_start(model.kept.choices_of(model.kept.columns_of(start)))
@@ -207,31 +210,127 @@ def run_cbc(problem: Problem, time_limit: float, threads: int | None,
     return result, None if claimed is None else claimed / problem.scale
 
 
-def convert_cbc(problem: Problem, start: np.ndarray, result: str, claimed: float | None,
-                time_limit: float) -> Outcome:
-    """CBC's choices (or the start), with our own bound in place of CBC's."""
-    inst = problem.inst
-    message = f"CBC: {result or _pulp().LpStatus[problem.prob.status]}"
-    if result.startswith("Infeasible"):
-        return Outcome(start, 0.0, message + " (impossible for a valid instance)", failed=True)
-    bound = own_bound(inst, time_limit=max(1.0, 0.25 * float(time_limit)))
-    message += (f" (CBC's own bound {claimed}, not used: CBC 2.10.3 prunes true optima of "
-                f"this model; the bound reported is our per-pair dp bound)")
-    return Outcome(_better(inst, problem.choices(), start), bound, message,
-                   {"cbc_result": result, "cbc_claimed_bound": claimed})
+# The one objective form whose "Optimal" CBC 2.10.3 is trusted with, on groups of events with
+# one cloud unit: verified against dp and enumeration on the regression set of
+# tests/solvers/test_cbc.py (benchmarks/bench_cbc.py measures every form). With ``"makespan"``
+# CBC takes the objective for integral and prunes every node that cannot improve by 0.9999
+# (docs/solvers.md, "Known solver defects").
+CBC_TRUSTED_FORM = LAST_FINISH_FORM
+
+
+@dataclass
+class CbcGroup:
+    """CBC's run on one group of events: the sub-instance, its problem and CBC's claim."""
+
+    events: np.ndarray
+    inst: ddp.Instance
+    start: np.ndarray
+    problem: Problem
+    result: str
+    claimed: float | None
+
+    @property
+    def units(self) -> int:
+        return len(np.unique(self.inst.unit))
+
+    def choices(self) -> np.ndarray:
+        """CBC's choices for the group, or its start when CBC has none or worse ones."""
+        return _better(self.inst, self.problem.choices(), self.start)
+
+
+def run_cbc_groups(inst: ddp.Instance, start: np.ndarray, time_limit: float,
+                   threads: int | None = None, msg: bool = False,
+                   form: str = CBC_TRUSTED_FORM, split: bool = True,
+                   started: float | None = None) -> list[CbcGroup]:
+    """CBC on each independent group of events (``components``; the whole instance unless
+    ``split``), each warm started from ``start``, sharing ``time_limit`` by group size."""
+    started = time.perf_counter() if started is None else started
+    groups = [events for events, _, _ in components(inst)] if split and inst.n else [
+        np.arange(inst.n)]
+    runs = []
+    left = inst.n
+    for events in groups:
+        remaining = float(time_limit) - (time.perf_counter() - started)
+        share = max(1.0, remaining * len(events) / max(left, 1))
+        left -= len(events)
+        sub = inst.subset(events)
+        problem = build(sub, start[events], form)
+        result, claimed = run_cbc(problem, share, threads, msg)
+        runs.append(CbcGroup(events, sub, start[events], problem, result, claimed))
+    return runs
+
+
+def trusted_bound(group: CbcGroup, form: str) -> tuple[float | None, str]:
+    """CBC's bound for the group when the rule trusts it (else None), and why not.
+
+    The rule: the verified objective form, one cloud unit in the group, and a bound not above
+    the re-evaluated makespan of the group's choices.
+    """
+    if form != CBC_TRUSTED_FORM:
+        return None, f"objective form {form!r}, where CBC 2.10.3 can end 'Optimal' above OPT"
+    if group.units > 1:
+        return None, "a group with several cloud units, where CBC's claims are not verified"
+    if group.claimed is None or not np.isfinite(group.claimed):
+        return None, "CBC printed no bound"
+    objective = float(ddp.evaluate(group.inst, group.choices()).makespan)
+    if group.claimed > objective + OPTIMAL_RTOL * abs(objective):
+        return None, f"CBC's bound {group.claimed:.9g} is above its schedule's {objective:.9g}"
+    return min(group.claimed, objective), ""
+
+
+def convert_cbc(inst: ddp.Instance, start: np.ndarray, groups: list[CbcGroup],
+                time_limit: float, form: str = CBC_TRUSTED_FORM) -> Outcome:
+    """CBC's choices group by group (or the start's), and the best bound: CBC's own where the
+    rule trusts it (``trusted_bound``), raised by ours when that does not prove the answer."""
+    choices = start.copy()
+    bound = 0.0
+    notes = []
+    results = []
+    for group in groups:
+        results.append(group.result or _pulp().LpStatus[group.problem.prob.status])
+        if group.result.startswith("Infeasible"):
+            return Outcome(start, 0.0, f"CBC: {group.result} (impossible for a valid "
+                           f"instance)", failed=True)
+        choices[group.events] = group.choices()
+        trusted, why = trusted_bound(group, form)
+        if trusted is None:
+            notes.append(why)
+        else:
+            bound = max(bound, trusted)
+    stats = {"cbc_results": results, "cbc_claimed_bounds": [g.claimed for g in groups],
+             "cbc_form": form, "groups": len(groups)}
+    message = "CBC: " + ", ".join(dict.fromkeys(results))
+    if notes:
+        message += f" (CBC's bound not used on {len(notes)} group(s): " + "; ".join(
+            dict.fromkeys(notes)) + ")"
+    objective = float(ddp.evaluate(inst, choices).makespan)
+    if proven(objective, bound):
+        return Outcome(choices, bound, message, stats)
+    bound, message = with_cheap_bound(inst, bound, message)
+    if not proven(objective, bound):
+        ours = own_bound(inst, time_limit=max(1.0, 0.25 * float(time_limit)))
+        if ours > bound:
+            bound = ours
+            message += "; our per-pair dp bound is higher, reported"
+    return Outcome(choices, bound, message, stats)
 
 
 def solve_cbc(inst: ddp.Instance, time_limit: float = 60.0,
               hint: np.ndarray | None = None, *,
               threads: int | None = None, started: float | None = None,
-              msg: bool = False) -> Outcome:
-    """OPT with CBC (PuLP's bundled ``PULP_CBC_CMD``), relative gap 0, warm started."""
+              msg: bool = False, objective_form: str = CBC_TRUSTED_FORM,
+              split: bool = True) -> Outcome:
+    """OPT with CBC (PuLP's bundled ``PULP_CBC_CMD``), relative gap 0, warm started, one run
+    per independent group of events.
+
+    ``objective_form`` (``model.OBJECTIVE_FORMS``) and ``split`` are for measuring CBC
+    (benchmarks/bench_cbc.py); CBC's bound is used only as ``trusted_bound`` says.
+    """
     started = time.perf_counter() if started is None else started
     start = better_start(inst, warm_start(inst, hint), time_limit)
-    problem = build(inst, start)
-    remaining = max(1.0, float(time_limit) - (time.perf_counter() - started))
-    result, claimed = run_cbc(problem, remaining, threads, msg)
-    return convert_cbc(problem, start, result, claimed, time_limit)
+    groups = run_cbc_groups(inst, start, time_limit, threads, msg, objective_form, split,
+                            started)
+    return convert_cbc(inst, start, groups, time_limit, objective_form)
 
 
 # -- HiGHS ------------------------------------------------------------------------------------

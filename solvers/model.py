@@ -11,6 +11,14 @@ coefficients[p] x[event, p]`` (``Model.feed`` gives them to a builder)::
     cloud_finish[j] >= cloud_finish[previous event of the unit] + sum_p C[j,p] x[j,p]   (unit)
     makespan >= cloud_finish[last event of each unit]          minimise makespan   (makespan)
 
+The objective has other forms, equal in value (``Model.objective``), because a solver may treat
+them differently: ``"makespan"`` above (HiGHS, CP-SAT); ``"last-finish"``, no makespan variable:
+minimise ``cloud_finish[L]`` of the last event ``L`` with ``cloud_finish[L] >= cloud_finish[last
+event of u]`` for every other unit ``u`` (nothing reads ``cloud_finish[L]``, so raising it to the
+makespan changes no other time; with one unit it is the plain last cloud finish);
+``"every-finish"``: ``makespan >= cloud_finish[j]`` for every event ``j``. CBC 2.10.3 needs
+``"last-finish"`` (docs/solvers.md, "Known solver defects").
+
 Why ``>=`` is exact: for fixed ``x`` every finish time of the recurrence is the max of exactly
 these right-hand sides, and each right-hand side is non-decreasing in the earlier finish times.
 So by induction over the events any feasible finish times are at least the recurrence's, and
@@ -34,6 +42,12 @@ FRONT_FINISH = "front_finish"
 CLOUD_FINISH = "cloud_finish"
 MAKESPAN = "makespan"
 Variable = tuple[str, int]
+
+# The forms of the objective (see the module docstring).
+MAKESPAN_FORM = "makespan"
+LAST_FINISH_FORM = "last-finish"
+EVERY_FINISH_FORM = "every-finish"
+OBJECTIVE_FORMS = (MAKESPAN_FORM, LAST_FINISH_FORM, EVERY_FINISH_FORM)
 
 
 @dataclass(frozen=True)
@@ -116,12 +130,31 @@ class Model:
         return [Row(f"makespan_{u}", (MAKESPAN, 0), (CLOUD_FINISH, last_of_unit[u]), 0)
                 for u in first_use]
 
-    def feed(self, one_point: Callable[[int], None], row: Callable[[Row], None]) -> None:
+    def objective(self, form: str = MAKESPAN_FORM) -> tuple[Variable, list[Row]]:
+        """The variable to minimise in objective form ``form`` and the rows that define it."""
+        if form == MAKESPAN_FORM or self.n == 0:
+            return (MAKESPAN, 0), self.makespan_rows()
+        if form == EVERY_FINISH_FORM:
+            return (MAKESPAN, 0), [Row(f"makespan_{j}", (MAKESPAN, 0), (CLOUD_FINISH, j), 0)
+                                   for j in range(self.n)]
+        if form == LAST_FINISH_FORM:
+            last = self.n - 1
+            target = (CLOUD_FINISH, last)
+            return target, [Row(f"last_finish_{row.right[1]}", target, row.right, 0)
+                            for row in self.makespan_rows() if row.right != target]
+        raise ValueError(f"objective form must be one of {', '.join(OBJECTIVE_FORMS)}, got "
+                         f"{form!r}")
+
+    def feed(self, one_point: Callable[[int], None], row: Callable[[Row], None],
+             form: str = MAKESPAN_FORM) -> Variable:
         """Give a builder the whole model: per event its "exactly one point" constraint, then
-        its rows; then the makespan rows. Both builders add constraints in this order."""
+        its rows; then the rows of the objective in form ``form``. Both builders add
+        constraints in this order. Returns the variable to minimise."""
+        target, objective_rows = self.objective(form)
         for j, rows in self.rows_by_event():
             one_point(j)
             for each in rows:
                 row(each)
-        for each in self.makespan_rows():
+        for each in objective_rows:
             row(each)
+        return target
