@@ -1,0 +1,182 @@
+"""CBC's "Optimal" claims per objective form of the model, against proven optima.
+
+For every instance, CBC (PuLP's bundled 2.10.3) solves the model of ``solvers/model.py`` once per
+objective form (``model.OBJECTIVE_FORMS``), warm started from DDP's choices as ``milp-cbc``
+does before its local search. A claim is wrong when CBC ends "Optimal solution found" but its
+choices re-evaluate above the optimum, or its bound is above the optimum (relative 1e-6). The
+optimum comes from ``dp`` (one device and unit, or each device on its own unit), else from
+HiGHS and CP-SAT when both prove the same value.
+
+Sets (``instances.random.random_instance``, k = 18, arrivals at 0 or gaps uniform in 0-10 and
+0-60 ms, by seed):
+
+    single   one device, one unit, n = 12 (the set of the first measurement)
+    own      m = 2-3 devices, each on its own unit, n = 12
+    shared   2-4 devices on 1-2 units, n = 10
+
+    python benchmarks/bench_cbc.py                       # 30 instances per set
+    python benchmarks/bench_cbc.py --seeds 10 --sets single
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np
+
+import ddp
+from instances.random import random_instance
+from solvers import solve
+from solvers.components import components
+from solvers.dp import check_supported
+from solvers.errors import UnsupportedInstance
+from solvers.improve import warm_start
+from solvers.milp import run_cbc_groups
+from solvers.model import OBJECTIVE_FORMS
+
+INTERVALS = (None, (0.0, 10.0), (0.0, 60.0))
+RTOL = 1e-6
+
+
+def instance(kind: str, seed: int) -> ddp.Instance:
+    interval = INTERVALS[seed % 3]
+    if kind == "single":
+        return random_instance(12, seed, interval=interval)
+    if kind == "own":
+        m = 2 + seed % 2
+        return random_instance(12, seed, interval=interval, devices=m, cloud_units=m)
+    if kind == "shared":
+        devices, units = ((2, 1), (3, 1), (4, 1), (3, 2), (4, 2))[seed % 5]
+        return random_instance(10, seed, interval=interval, devices=devices,
+                               cloud_units=units)
+    # "mixed": each event on a random one of two units, so groups have two units
+    inst = random_instance(10, seed, interval=interval, devices=1 + seed % 2, cloud_units=2)
+    unit = np.random.default_rng(seed).integers(0, 2, size=inst.n)
+    return inst.replace(unit=unit, name=inst.name + "-mixed")
+
+
+_OPTIMA: dict[str, float | None] = {}
+
+
+def optimum(inst: ddp.Instance, time_limit: float) -> float | None:
+    """The proven optimum: dp's where it is exact, else HiGHS's and CP-SAT's when both prove
+    the same value; None when it is not known (remembered per instance)."""
+    key = ddp.dumps_instance(inst)
+    if key not in _OPTIMA:
+        _OPTIMA[key] = _optimum(inst, time_limit)
+    return _OPTIMA[key]
+
+
+def _optimum(inst: ddp.Instance, time_limit: float) -> float | None:
+    try:
+        check_supported(inst)
+    except UnsupportedInstance:
+        values = [solve(inst, method, time_limit=time_limit)
+                  for method in ("milp-highs", "cpsat")]
+        if not all(r.is_optimal for r in values):
+            return None
+        if abs(values[0].objective - values[1].objective) > RTOL * values[0].objective:
+            print(f"  HiGHS and CP-SAT disagree on {inst.name}: {values[0].objective} "
+                  f"{values[1].objective}", file=sys.stderr)
+            return None
+        return values[0].objective
+    result = solve(inst, "dp", time_limit=time_limit)
+    return result.objective if result.is_optimal else None
+
+
+def claim(inst: ddp.Instance, form: str, split: bool, time_limit: float) -> dict | None:
+    """CBC in objective form ``form``, on the whole instance or group by group (``split``), as
+    ``milp-cbc`` runs it (warm started from DDP's choices, before its local search).
+
+    A group's claim is wrong when CBC ends "Optimal solution found" and its bound or its
+    choices' re-evaluated makespan is above the group's optimum. None when an optimum is
+    not known.
+    """
+    started = time.perf_counter()
+    groups = run_cbc_groups(inst, warm_start(inst, None), time_limit, form=form, split=split)
+    seconds = time.perf_counter() - started
+    optimal = wrong = 0
+    excess = 0.0
+    for group in groups:
+        if not group.result.startswith("Optimal solution found"):
+            continue
+        opt = optimum(group.inst, time_limit)
+        if opt is None:
+            return None
+        optimal += 1
+        value = max(float(ddp.evaluate(group.inst, group.choices()).makespan),
+                    group.claimed if group.claimed is not None else 0.0)
+        if value > opt * (1 + RTOL):
+            wrong += 1
+            excess = max(excess, (value - opt) / opt)
+    return {"optimal": optimal == len(groups), "wrong": wrong > 0, "excess": excess,
+            "seconds": seconds, "groups": len(groups)}
+
+
+SETS = ("single", "own", "shared", "mixed")
+SPLITS = {"whole": False, "groups": True}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=30, help="instances per set")
+    parser.add_argument("--sets", nargs="+", default=list(SETS), choices=SETS)
+    parser.add_argument("--forms", nargs="+", default=list(OBJECTIVE_FORMS),
+                        choices=list(OBJECTIVE_FORMS))
+    parser.add_argument("--splits", nargs="+", default=list(SPLITS), choices=list(SPLITS))
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    args = parser.parse_args(argv)
+
+    solve(random_instance(4, 0), "dp", time_limit=5)  # numba caches
+    variants = [(form, split) for split in args.splits for form in args.forms]
+    rows = []
+    for kind in args.sets:
+        for seed in range(args.seeds):
+            inst = instance(kind, seed)
+            one_group = len(components(inst)) == 1
+            done = {}
+            for form, split in variants:
+                if one_group and (form, "whole") in done:
+                    record = dict(done[form, "whole"])  # the same run: one group is the whole
+                else:
+                    record = claim(inst, form, SPLITS[split], args.time_limit)
+                if record is None:
+                    print(f"  {kind} seed {seed}: an optimum is not proven, skipped",
+                          file=sys.stderr)
+                    break
+                done[form, split] = record
+                record.update(set=kind, form=form, split=split, seed=seed)
+                rows.append(record)
+                print(f"  {kind:<6} seed {seed:>2} {form:<12} {split:<6} "
+                      f"{'WRONG' if record['wrong'] else 'ok':<5} {record['seconds']:.2f} s",
+                      file=sys.stderr, flush=True)
+
+    print(f"\nCBC (PuLP's bundled binary) warm started from DDP's choices, time limit "
+          f"{args.time_limit:g} s. Cells: instances with a wrong 'Optimal' claim / instances "
+          f"[largest excess over the optimum]; 'whole': one model of the whole instance, "
+          f"'groups': one per independent group of events (as milp-cbc runs)")
+    labels = [f"{form} {split}" for form, split in variants]
+    header = f"{'set':<7} | " + " | ".join(f"{label:>21}" for label in labels)
+    print(header)
+    print("-" * len(header))
+    for kind in args.sets:
+        cells = []
+        for form, split in variants:
+            mine = [r for r in rows if (r["set"], r["form"], r["split"]) == (kind, form, split)]
+            if not mine:
+                cells.append("no instance")
+                continue
+            wrong = sum(r["wrong"] for r in mine)
+            worst = max(r["excess"] for r in mine)
+            cells.append(f"{wrong:>2}/{len(mine)} [{100 * worst:.4f}%]")
+        print(f"{kind:<7} | " + " | ".join(f"{c:>21}" for c in cells))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
