@@ -35,8 +35,8 @@ REGISTRY: dict[str, Method] = {
     "milp-highs": Method(solve_highs, "any devices and units; PuLP model solved by HiGHS "
                                       "(highspy)"),
     "milp-cbc": Method(solve_cbc, "any devices and units; PuLP model solved by CBC per group "
-                                  "of events, minimising the last cloud finish (bound: CBC's "
-                                  "on one-unit groups, else ours)"),
+                                  "of events, minimising the last cloud finish (CBC's bound "
+                                  "where verified, see milp.trusted_bound)"),
     "brute": Method(solve_brute, "any devices and units; enumerates (k+1)^n vectors (at most "
                                  "2e6)"),
     AUTO: Method(solve_auto, "any devices and units; everything combined: blocks where the "
