@@ -1,21 +1,24 @@
-"""CBC's "Optimal" claims per objective form of the model, against proven optima.
+"""CBC's "Optimal" claims per variant of the model and the run, against proven optima.
 
-For every instance, CBC (PuLP's bundled 2.10.3) solves the model of ``solvers/model.py`` once per
-objective form (``model.OBJECTIVE_FORMS``), warm started from DDP's choices as ``milp-cbc``
-does before its local search. A claim is wrong when CBC ends "Optimal solution found" but its
-choices re-evaluate above the optimum, or its bound is above the optimum (relative 1e-6). The
-optimum comes from ``dp`` (one device and unit, or each device on its own unit), else from
-HiGHS and CP-SAT when both prove the same value.
+A variant is an objective form of ``solvers/model.py`` (``Model.objective``), one model of the
+whole instance or one per independent group of events, and a warm start from DDP's choices or
+none (``milp.run_cbc_groups``); "milp-cbc now" is what ``milp-cbc`` runs (last-finish per group,
+warm on groups with one cloud unit, cold on the others; ``solve`` also improves the start by
+local search first). A group's claim is wrong when CBC ends "Optimal solution found" but its
+bound or its choices' re-evaluated makespan is above the group's optimum (relative 1e-6). The
+optimum comes from ``dp`` where it is exact, else from HiGHS and CP-SAT when both prove the
+same value.
 
 Sets (``instances.random.random_instance``, k = 18, arrivals at 0 or gaps uniform in 0-10 and
 0-60 ms, by seed):
 
-    single   one device, one unit, n = 12 (the set of the first measurement)
-    own      m = 2-3 devices, each on its own unit, n = 12
-    shared   2-4 devices on 1-2 units, n = 10
+    single   one device, one unit, n = 12
+    own      2-3 devices, each on its own unit, n = 12
+    shared   2-4 devices on 1-2 units (each group one unit), n = 10
+    mixed    1-2 devices, each event on a random one of two units, n = 10
 
     python benchmarks/bench_cbc.py                       # 30 instances per set
-    python benchmarks/bench_cbc.py --seeds 10 --sets single
+    python benchmarks/bench_cbc.py --seeds 10 --sets single mixed
 """
 
 from __future__ import annotations
