@@ -19,6 +19,7 @@ Sets (``instances.random.random_instance``, k = 18, arrivals at 0 or gaps unifor
 
     python benchmarks/bench_cbc.py                       # 30 instances per set
     python benchmarks/bench_cbc.py --seeds 10 --sets single mixed
+    python benchmarks/bench_cbc.py --highs       # HiGHS per form: nodes, seconds, proven
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ from solvers import solve
 from solvers.components import components
 from solvers.dp import check_supported
 from solvers.errors import UnsupportedInstance
-from solvers.improve import warm_start
-from solvers.milp import run_cbc_groups
+from solvers.improve import better_start, warm_start
+from solvers.milp import build, convert_highs, run_cbc_groups, run_highs
+from solvers.result import gap_of, proven
 
 INTERVALS = (None, (0.0, 10.0), (0.0, 60.0))
 RTOL = 1e-6
@@ -138,12 +140,44 @@ VARIANTS = {
 }
 
 
+def highs_forms(time_limit: float) -> None:
+    """HiGHS (one thread) on the "makespan" and "last-finish" forms: nodes, seconds, proof.
+    8 one-unit instances with n = 30, 6 with three devices on one unit and n = 16."""
+    cases = [random_instance(30, seed, interval=(None, (0.0, 60.0))[seed % 2])
+             for seed in range(8)]
+    cases += [random_instance(16, seed, interval=(None, (0.0, 60.0))[seed % 2], devices=3)
+              for seed in range(6)]
+    forms = ("makespan", "last-finish")
+    print(f"HiGHS, one thread, {time_limit:g} s; cells: nodes, seconds, proven or gap")
+    print(f"{'instance':<22} | " + " | ".join(f"{form:>26}" for form in forms))
+    for inst in cases:
+        start = better_start(inst, warm_start(inst, None), time_limit)
+        cells = []
+        for form in forms:
+            started = time.perf_counter()
+            problem = build(inst, start, form)
+            run = run_highs(problem, time_limit, 1, False, True)
+            outcome = convert_highs(problem, start, run, [], time_limit)
+            objective = ddp.evaluate(inst, outcome.choices).makespan
+            done = "proven" if proven(objective, outcome.lower_bound) else \
+                f"gap {gap_of(objective, outcome.lower_bound):.1e}"
+            seconds = time.perf_counter() - started
+            cells.append(f"{int(run.info.mip_node_count):>6} {seconds:7.2f} s {done}")
+        print(f"{inst.name + (' d3' if inst.devices > 1 else ''):<22} | "
+              + " | ".join(f"{c:>26}" for c in cells), flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=30, help="instances per set")
     parser.add_argument("--sets", nargs="+", default=list(SETS), choices=SETS)
     parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--highs", action="store_true",
+                        help="instead: HiGHS on the makespan and last-finish forms")
     args = parser.parse_args(argv)
+    if args.highs:
+        highs_forms(min(args.time_limit, 30.0))
+        return 0
 
     solve(random_instance(4, 0), "dp", time_limit=5)  # numba caches
     rows = []
