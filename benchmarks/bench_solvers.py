@@ -11,6 +11,7 @@ each method proves within the limit (sizes doubling-ish, first failure stops tha
     python benchmarks/bench_solvers.py --methods dp --rows 1000r --seeds 3
     python benchmarks/bench_solvers.py --scan --methods dp milp-highs --time-limit 60
     python benchmarks/bench_solvers.py --paper --methods auto dp milp-highs cpsat
+    python benchmarks/bench_solvers.py --grid 100 --methods auto --seeds 1 --time-limit 60
 
 ``--paper`` runs every method on the committed paper-scale instances instead
 (``benchmarks/paper_instances``, see its README) and prints time to proof or certified gap.
@@ -30,9 +31,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import ddp  # noqa: E402
-from instances.random import random_instance  # noqa: E402
-from solvers import solve  # noqa: E402
+import ddp
+from instances.random import random_instance
+from solvers import solve
 
 ROWS = {"30": (30, None), "100": (100, None), "1000r": (1000, (0.0, 720.0))}
 SCAN_SIZES = [30, 50, 100, 150, 200, 300, 400, 600, 800, 1000, 1500, 2000, 3000, 5000, 10000]
@@ -111,9 +112,9 @@ def table(rows: dict, methods: list[str], seeds: int, time_limit: float, out,
             dp_t = [r["seconds"] for r in mine if r["method"] == "dp"]
             best_other = min(statistics.median([r["seconds"] for r in mine if r["method"] == m])
                              for m in others)
+            dp_median = statistics.median(dp_t)
             print(f"row {label}: best of {'/'.join(others)} median {best_other:.3f} s, dp "
-                  f"median {statistics.median(dp_t):.4f} s: {best_other / statistics.median(dp_t):.0f}x",
-                  file=out)
+                  f"median {dp_median:.4f} s: {best_other / dp_median:.0f}x", file=out)
     return records
 
 
@@ -177,6 +178,51 @@ def paper(files: list[Path], methods: list[str], time_limit: float, out) -> list
     return records
 
 
+GRID = {
+    "scenario": ["paper", "edge-3g", "edge-lte", "edge-wifi"],
+    "network": ["resnet3d50", "i3d"],
+    "interval": ["0", "360", "0-720", "poisson:360"],
+    "shape": ["1 device", "4 devices, 1 unit, per-device streams"],
+}
+
+
+def grid(events: int, method: str, time_limit: float, seeds: int, out) -> list[dict]:
+    """``auto`` (or ``method``) on generated instances of every scenario, network, interval and
+    shape: how many are proven, the worst certified gap, the median time to proof."""
+    import itertools
+
+    import instances
+
+    records = []
+    print(f"\n{method} on generated instances, n = {events}, {seeds} seed(s) per cell, "
+          f"limit {time_limit:g} s", file=out)
+    header = (f"{'scenario':<10} {'network':<11} {'interval':<12} {'shape':<9} | proven | "
+              f"worst gap     | median s | max s")
+    print(header, file=out)
+    print("-" * len(header), file=out)
+    for scenario, network, interval, shape in itertools.product(*GRID.values()):
+        several = shape != "1 device"
+        mine = []
+        for seed in range(seeds):
+            inst = instances.generate(scenario=scenario, network=network, events=events,
+                                      interval=interval, devices=4 if several else 1,
+                                      streams="per-device" if several else "one", seed=seed)
+            record = run_one(inst, method, time_limit)
+            record.update(scenario=scenario, network=network, interval=interval, shape=shape,
+                          seed=seed)
+            records.append(record)
+            mine.append(record)
+        proven = sum(r["status"] == "optimal" for r in mine)
+        seconds = [r["seconds"] for r in mine]
+        print(f"{scenario:<10} {network:<11} {interval:<12} {'4 dev' if several else '1 dev':<9} "
+              f"| {proven:>2}/{len(mine):<3} | {100 * max(r['gap'] for r in mine):.6f}% | "
+              f"{statistics.median(seconds):8.2f} | {max(seconds):6.2f}", file=out, flush=True)
+    proven = sum(r["status"] == "optimal" for r in records)
+    within = sum(r["gap"] <= 1e-5 for r in records)
+    print(f"proven {proven} of {len(records)}; certified gap <= 0.001% on {within}", file=out)
+    return records
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--methods", nargs="+",
@@ -190,6 +236,9 @@ def main(argv=None) -> int:
     parser.add_argument("--scan-intervals", action="store_true",
                         help="scan with random gaps 0-720 ms instead of arrivals at 0")
     parser.add_argument("--no-table", action="store_true")
+    parser.add_argument("--grid", type=int, metavar="N",
+                        help="the generated-instance grid instead (every scenario, network, "
+                             "interval, one and four devices) with N events, method --methods[0]")
     parser.add_argument("--paper", nargs="*", metavar="FILE",
                         help="the paper-scale table instead: every method on the instance files "
                              "given (default: all of benchmarks/paper_instances)")
@@ -198,7 +247,9 @@ def main(argv=None) -> int:
     warm_up()
     records = []
     rows = {label: ROWS[label] for label in args.rows}
-    if args.paper is not None:
+    if args.grid:
+        records += grid(args.grid, args.methods[0], args.time_limit, args.seeds, sys.stdout)
+    elif args.paper is not None:
         files = ([Path(f) for f in args.paper] if args.paper
                  else sorted(PAPER_DIR.glob("*.json")))
         records += paper(files, args.methods, args.time_limit, sys.stdout)
