@@ -49,6 +49,7 @@ QUICK_SECONDS = 1.0  # this long
 QUICK_STATES = 200_000
 MILP_MAX_EVENTS = 300  # HiGHS on a shared-unit block only up to this size
 CHEAP_BOUND_SECONDS = 1e-4
+CUT_SECONDS_PER_EVENT = 2e-3  # a relaxation's time per event, with room (measured ~1e-3)
 MIN_SEARCH_SHARE = 0.1  # the final exact search only with at least this share of the limit left
 WINDOWS_PER_SECOND = 40  # the deterministic window budget per second of the limit
 DP_STATES_PER_SECOND = 400_000  # the deterministic state budget of dp per second
@@ -137,7 +138,9 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
     # room for the stopped search's last cuts (three relaxations of the search's time limit
     # each) and the final window pass
     last_cut_seconds = LAST_CUT_SHARE * limit
-    search_limit = remaining - 0.05 * limit - 3 * last_cut_seconds
+    # a relaxation of the block takes about CUT_SECONDS_PER_EVENT per event (at least 0.2 s)
+    cut_reserve = 3 * min(last_cut_seconds, max(0.2, block.n * CUT_SECONDS_PER_EVENT))
+    search_limit = remaining - 0.05 * limit - cut_reserve
     if not proven(best_value, bound) and (deterministic or search_limit > MIN_SEARCH_SHARE * limit):
         searched = None
         if exact:
