@@ -16,11 +16,11 @@ from .schedule import Schedule
 __version__ = "0.1.0"
 
 __all__ = [
+    "POLICIES",
     "BatchResult",
     "Instance",
     "InstanceError",
     "OnlineDDP",
-    "POLICIES",
     "Schedule",
     "dumps_instance",
     "evaluate",

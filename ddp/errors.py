@@ -30,6 +30,6 @@ class InstanceError(ValueError):
         parts.append(self.reason)
         return ": ".join(parts)
 
-    def with_file(self, file: str) -> "InstanceError":
+    def with_file(self, file: str) -> InstanceError:
         """The same error, naming ``file``."""
         return InstanceError(self.reason, key=self.key, event=self.event, file=str(file))

@@ -193,8 +193,20 @@ class Instance:
         When a rule of ``ddp-instance/1`` is broken; the message names the key and the event.
     """
 
-    __slots__ = ("arrival", "front", "trans", "cloud", "device", "devices", "unit",
-                 "cloud_units", "feature_point", "name", "meta", "time_unit")
+    __slots__ = (
+        "arrival",
+        "cloud",
+        "cloud_units",
+        "device",
+        "devices",
+        "feature_point",
+        "front",
+        "meta",
+        "name",
+        "time_unit",
+        "trans",
+        "unit",
+    )
 
     def __init__(self, arrival, front, trans, cloud, device=None, devices=None, unit=None,
                  cloud_units=1, feature_point=None, name=None, meta=None, time_unit="ms"):
@@ -206,10 +218,11 @@ class Instance:
         if len(late):
             event = int(late[0]) + 1
             raise InstanceError(
-                f"arrival {float(arrival[event])!r} is before the previous one {float(arrival[event - 1])!r} "
-                f"(arrivals must be non-decreasing)", key="arrival", event=event)
+                f"arrival {float(arrival[event])!r} is before the previous one "
+                f"{float(arrival[event - 1])!r} (arrivals must be non-decreasing)",
+                key="arrival", event=event)
         times = {}
-        for key, value in zip(TIME_KEYS, (front, trans, cloud)):
+        for key, value in zip(TIME_KEYS, (front, trans, cloud), strict=False):
             array = _float_array(value, key, 2)
             if array.shape[0] != n:
                 raise InstanceError(f"has {array.shape[0]} rows, arrival has {n} events", key=key)
@@ -218,10 +231,7 @@ class Instance:
         k = times["front"].shape[1] - 1
         _check_total_time(arrival, times)
 
-        if device is None:
-            device = np.zeros(n, dtype=np.int64)
-        else:
-            device = _int_array(device, "device", n)
+        device = np.zeros(n, dtype=np.int64) if device is None else _int_array(device, "device", n)
         if devices is None:
             _check_range(device, "device", MAX_DEVICES, "the maximum number of devices")
             devices = int(device.max()) + 1
@@ -229,10 +239,7 @@ class Instance:
         _check_range(device, "device", devices, "devices")
 
         cloud_units = _int_scalar(cloud_units, "cloud_units", 1, MAX_CLOUD_UNITS)
-        if unit is None:
-            unit = device % cloud_units
-        else:
-            unit = _int_array(unit, "unit", n)
+        unit = device % cloud_units if unit is None else _int_array(unit, "unit", n)
         _check_range(unit, "unit", cloud_units, "cloud_units")
 
         if feature_point is None:
@@ -286,7 +293,7 @@ class Instance:
         return (f"<Instance{label} n={self.n} k={self.k} devices={self.devices} "
                 f"cloud_units={self.cloud_units}>")
 
-    def replace(self, **changes: Any) -> "Instance":
+    def replace(self, **changes: Any) -> Instance:
         """A new, validated instance with some fields changed."""
         fields = {name: getattr(self, name) for name in self.__slots__}
         fields.update(changes)
@@ -296,7 +303,7 @@ class Instance:
             fields["unit"] = None
         return Instance(**fields)
 
-    def subset(self, events: slice | np.ndarray) -> "Instance":
+    def subset(self, events: slice | np.ndarray) -> Instance:
         """The instance restricted to some events (their order kept)."""
         try:
             index = np.arange(self.n)[events]

@@ -101,7 +101,7 @@ def table_view(name: str, rows: list[dict[str, Any]], meta: dict[str, Any]) -> T
     for (network, scenario, _), by_baseline in groups.items():
         first = next(iter(by_baseline.values()))
         cells = [network] + ([scenario] if len(scenarios) > 1 else [])
-        cells += _setting_text(first["setting"], keys) + [str(first["instances"])]
+        cells += [*_setting_text(first["setting"], keys), str(first["instances"])]
         for baseline in baselines:
             row = by_baseline.get(baseline)
             if row is None:

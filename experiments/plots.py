@@ -8,8 +8,9 @@ returns the axes; without one it makes its own figure (no pyplot, no global stat
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -154,7 +155,8 @@ def interval_sweep(network: str, scenario: str, count: int = SWEEP_COUNT, base_s
     The rows at 0, 360 and 720 ms carry the paper's figures. Computed here, not stored: a
     sweep of n = 8 instances takes about a second.
     """
-    from .specs import instance_seeds, table_rows as spec_rows
+    from .specs import instance_seeds
+    from .specs import table_rows as spec_rows
     from .tables import table_rows
     from .work import instance_record
 

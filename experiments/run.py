@@ -10,6 +10,7 @@ the missing ones: the final rows are those of an uninterrupted run.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import platform
 import time
@@ -103,10 +104,8 @@ def _versions() -> dict[str, str]:
     versions = {"ddp": ddp.__version__, "python": platform.python_version(),
                 "numpy": numpy.__version__}
     for module in ("instances", "solvers"):
-        try:
+        with contextlib.suppress(ImportError):  # the packages ship together
             versions[module] = str(getattr(__import__(module), "__version__", ddp.__version__))
-        except ImportError:  # pragma: no cover - the packages ship together
-            pass
     return versions
 
 

@@ -29,7 +29,7 @@ TABLES = ("table1", "table2", "table3", "table4")
 # Table 4's arrival streams unless told otherwise (one per device, as the paper's trend needs).
 TABLE4_STREAMS = "per-device"
 BASELINES = ("af", "fb", "ac", "ns")
-POLICIES = ("ddp",) + BASELINES
+POLICIES = ("ddp", *BASELINES)
 
 # Instances of one row: full size (the paper's count for random rows) and --quick.
 FULL_COUNT = 1000

@@ -43,14 +43,11 @@ class Interval:
     hi: float
 
     @classmethod
-    def parse(cls, spec: float | int | str) -> "Interval":
+    def parse(cls, spec: float | int | str) -> Interval:
         """``360``, ``"360"``, ``"0-720"``, ``"uniform:0-720"`` or ``"poisson:300"`` (ms)."""
         if isinstance(spec, bool):
             raise ValueError(f"interval {spec!r}: give a number of ms or a range such as 0-720")
-        if isinstance(spec, (int, float)):
-            text = repr(float(spec))
-        else:
-            text = str(spec).strip().lower()
+        text = repr(float(spec)) if isinstance(spec, (int, float)) else str(spec).strip().lower()
         if text.startswith("poisson:"):
             mean = _number(text[len("poisson:"):], "interval poisson:MEAN")
             if mean <= 0:
@@ -103,7 +100,7 @@ class EventCount:
     normal: bool = False
 
     @classmethod
-    def parse(cls, spec: int | str) -> "EventCount":
+    def parse(cls, spec: int | str) -> EventCount:
         """``8``, ``"8"`` or ``"normal:1-5000"``."""
         if isinstance(spec, bool):
             raise ValueError(f"events {spec!r}: give an integer or normal:LO-HI")

@@ -7,15 +7,15 @@ The per-event variation (network status, cloud load) is applied on top by
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
 from .devices import ComputeDevice
 from .nets import NETWORKS
 from .network import point_bytes
-from .presets import lookup
 from .partition import Profile
+from .presets import lookup
 from .user_profile import UserProfile
 
 
@@ -34,7 +34,7 @@ class PointCosts:
         return len(self.front_ms) - 1
 
 
-@lru_cache(maxsize=None)
+@cache
 def profile(network: str) -> Profile:
     """The partition profile of a built-in network (``resnet3d50``, ``i3d``, ``i3d_r50``)."""
     spec = lookup(NETWORKS, network, "network")

@@ -16,7 +16,8 @@ from ddp.limits import MAX_CLOUD_UNITS, MAX_DEVICES, MAX_EVENTS, MAX_TOTAL_TIME
 
 from .arrivals import EventCount, Interval, check_streams, draw_devices, per_device_arrivals
 from .costs import PointCosts, network_costs, user_costs
-from .network import ELEMENT_BYTES, link as link_preset
+from .network import ELEMENT_BYTES
+from .network import link as link_preset
 from .presets import lookup
 from .scenarios import SCENARIOS
 from .user_profile import load_user_profile
@@ -102,8 +103,8 @@ def generate(scenario: str = "paper", network: str = "resnet3d50", events: int |
     else:
         costs = _builtin_costs(sc.name, network, precision)
 
-    rng = dict(zip(_STREAMS, (np.random.default_rng(s)
-                              for s in np.random.SeedSequence(int(seed)).spawn(len(_STREAMS)))))
+    seeds = np.random.SeedSequence(int(seed)).spawn(len(_STREAMS))
+    rng = dict(zip(_STREAMS, (np.random.default_rng(s) for s in seeds), strict=True))
     n = count.draw(rng["events"])
     if streams == "one":
         arrival = gaps.draw(n, rng["arrivals"])
@@ -128,7 +129,8 @@ def generate(scenario: str = "paper", network: str = "resnet3d50", events: int |
     meta = {"generator": GENERATOR, "settings": settings, "n": n,
             "link": uplink.to_dict(), "scenario": sc.to_meta(),
             "point_bytes": costs.bytes.tolist()}
-    name = f"{sc.name}/{costs.network}/n={n}/interval={gaps}/m={devices}/u={cloud_units}/seed={seed}"
+    name = (f"{sc.name}/{costs.network}/n={n}/interval={gaps}/m={devices}/u={cloud_units}"
+            f"/seed={seed}")
     if streams != "one":
         name += f"/streams={streams}"
     return Instance(arrival, front, trans, cloud, device=device, devices=devices,

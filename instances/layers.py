@@ -12,11 +12,11 @@ partition point sits after every part.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence, Union
 
 Triple = tuple[int, int, int]
-Padding = Union[int, Sequence[int], str]
+Padding = int | Sequence[int] | str
 
 
 def _triple(value: int | Sequence[int]) -> Triple:
@@ -94,7 +94,7 @@ class NetBuilder:
 
     # -- layers -------------------------------------------------------------------------------
     def conv(self, out_channels: int, kernel: int | Sequence[int], stride: int | Sequence[int] = 1,
-             padding: Padding = 0, *, bias: bool = False, bn: bool = True) -> "NetBuilder":
+             padding: Padding = 0, *, bias: bool = False, bn: bool = True) -> NetBuilder:
         """Conv3d (optionally followed by BatchNorm3d; ReLU is free)."""
         c, *spatial = self.shape
         k, s = _triple(kernel), _triple(stride)
@@ -109,7 +109,7 @@ class NetBuilder:
         return self
 
     def pool(self, kernel: int | Sequence[int], stride: int | Sequence[int] | None = None,
-             padding: Padding = 0, *, ceil: bool = False) -> "NetBuilder":
+             padding: Padding = 0, *, ceil: bool = False) -> NetBuilder:
         """Max or average pooling (no MACs counted)."""
         c, *spatial = self.shape
         k = _triple(kernel)
@@ -121,13 +121,13 @@ class NetBuilder:
         self.shape = (c, *out)
         return self
 
-    def global_pool(self) -> "NetBuilder":
+    def global_pool(self) -> NetBuilder:
         """Adaptive average pooling to ``1x1x1``."""
         self.layers += 1
         self.shape = (self.shape[0], 1, 1, 1)
         return self
 
-    def linear(self, out_features: int, *, bias: bool = True) -> "NetBuilder":
+    def linear(self, out_features: int, *, bias: bool = True) -> NetBuilder:
         """Flatten then a fully connected layer."""
         features = math.prod(self.shape)
         self.macs += features * out_features
@@ -136,17 +136,17 @@ class NetBuilder:
         self.shape = (out_features,)
         return self
 
-    def mean_over_time(self) -> "NetBuilder":
+    def mean_over_time(self) -> NetBuilder:
         """Average ``(C, T, 1, 1)`` scores over time to ``(C,)`` (free)."""
         self.shape = (self.shape[0],)
         return self
 
     # -- branches -----------------------------------------------------------------------------
-    def branch(self) -> "NetBuilder":
+    def branch(self) -> NetBuilder:
         """A new builder starting from the current shape, with zero counts."""
         return NetBuilder(self.shape)
 
-    def merge(self, branches: Sequence["NetBuilder"], how: str) -> "NetBuilder":
+    def merge(self, branches: Sequence[NetBuilder], how: str) -> NetBuilder:
         """Join parallel branches: ``"concat"`` along channels or ``"add"`` (a residual)."""
         shapes = [b.shape for b in branches]
         if how == "concat":

@@ -94,7 +94,7 @@ class Profile:
         names = ["input"] + [p.name for p in self.parts]
         shapes = [self.input_shape] + [p.shape for p in self.parts]
         points, cum = [], 0
-        for index, (name, shape) in enumerate(zip(names, shapes)):
+        for index, (name, shape) in enumerate(zip(names, shapes, strict=False)):
             if index:
                 cum += self.parts[index - 1].macs
             elements = math.prod(shape)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 
-@lru_cache(maxsize=None)
+@cache
 def presets() -> dict[str, Any]:
     """The parsed preset file (cached)."""
     text = (Path(__file__).parent / "data" / "presets.json").read_text(encoding="utf-8")

@@ -89,7 +89,7 @@ def schedule(inst, choices=None, policy: str | None = None) -> NaiveSchedule:
         cloud_free[u] = finish_cloud
         chosen.append(x)
         for name, value in zip(EVENT_TIMES, (start_front, finish_front, ready, start_cloud,
-                                             finish_cloud)):
+                                             finish_cloud), strict=False):
             out[name].append(value)
     return NaiveSchedule(chosen, **out, makespan=max(out["finish_cloud"]))
 

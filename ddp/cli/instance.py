@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..io import dumps_instance, atomic_write_text
+from ..io import atomic_write_text, dumps_instance
 from .common import CliError, console
 
 

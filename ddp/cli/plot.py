@@ -18,7 +18,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                     "event:point. Needs matplotlib (pip install 'ddp[plot]').")
     parser.add_argument("file", metavar="FILE",
                         help="ddp-instance/1 JSON file (format: docs/formats.md)")
-    parser.add_argument("--policy", default="ddp", choices=list(POLICIES) + ["opt"],
+    parser.add_argument("--policy", default="ddp", choices=[*list(POLICIES), "opt"],
                         help="policy to draw (default: ddp; opt: the exact optimum)")
     parser.add_argument("--time-limit", type=float, default=60.0, metavar="S",
                         help="time limit of the exact solver for --policy opt (default 60)")
@@ -29,9 +29,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from experiments.plots import PlotError, gantt, save_axes
-
     import ddp
+    from experiments.plots import PlotError, gantt, save_axes
 
     try:  # before any work: an existing directory, 'out/' or '' is no file name
         write_target(args.output)

@@ -22,7 +22,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                     "stderr while the others are solved; the exit status is then 2.")
     parser.add_argument("files", nargs="+", metavar="FILE",
                         help="ddp-instance/1 JSON files (format: docs/formats.md)")
-    parser.add_argument("--policy", default="ddp", choices=HEURISTICS + ["opt"],
+    parser.add_argument("--policy", default="ddp", choices=[*HEURISTICS, "opt"],
                         help="policy to run (default: ddp); opt: the offline optimum with a "
                              "proven lower bound")
     parser.add_argument("--solver", default="auto", choices=METHODS,

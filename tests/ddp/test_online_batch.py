@@ -7,11 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import POLICY_NAMES, any_instances, instances
-
 import ddp
 from ddp.schedule import EVENT_TIMES
-
+from tests.helpers import POLICY_NAMES, any_instances, instances
 
 
 def feed(inst: ddp.Instance, online: ddp.OnlineDDP | None = None) -> tuple[ddp.OnlineDDP, list]:
@@ -144,7 +142,7 @@ def test_batch_equals_run_policy_per_instance(policy, threads, batch):
     result = ddp.run_policy_batch(batch, policy, threads=threads)
     assert result.policy == policy
     assert len(result.makespans) == len(result.choices) == len(batch)
-    for inst, makespan, choices in zip(batch, result.makespans, result.choices):
+    for inst, makespan, choices in zip(batch, result.makespans, result.choices, strict=False):
         schedule = ddp.run_policy(inst, policy)
         assert makespan == schedule.makespan
         np.testing.assert_array_equal(choices, schedule.choices)
@@ -164,7 +162,7 @@ def test_batch_of_many_mixed_instances():
     result = ddp.run_policy_batch(batch, "ddp", threads=2)
     expected = [ddp.run_policy(inst, "ddp") for inst in batch]
     np.testing.assert_array_equal(result.makespans, [s.makespan for s in expected])
-    assert all(np.array_equal(c, s.choices) for c, s in zip(result.choices, expected))
+    assert all(np.array_equal(c, s.choices) for c, s in zip(result.choices, expected, strict=False))
 
 
 def test_batch_of_nothing_is_empty():

@@ -7,12 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests import naive
-from tests.helpers import POLICY_NAMES, any_instances, instances
-
 import ddp
 from ddp.schedule import EVENT_TIMES
-
+from tests import naive
+from tests.helpers import POLICY_NAMES, any_instances, instances
 
 
 def spec_example(**changes) -> ddp.Instance:
@@ -170,5 +168,5 @@ def test_policy_names_ignore_case(name):
 
 def test_unknown_policy_is_an_error_listing_the_known_ones():
     """An unknown policy name raises ValueError listing the known names."""
-    with pytest.raises(ValueError, match="unknown policy 'opt'.*ddp, ns, ac, af, fb"):
+    with pytest.raises(ValueError, match=r"unknown policy 'opt'.*ddp, ns, ac, af, fb"):
         ddp.run_policy(spec_example(), "opt")

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests import naive
-from tests.helpers import POLICY_NAMES, any_instances, any_instances_with_choices, instances_with_choices
-
 import ddp
 from ddp.schedule import EVENT_TIMES
-
+from tests import naive
+from tests.helpers import (
+    POLICY_NAMES,
+    any_instances,
+    any_instances_with_choices,
+    instances_with_choices,
+)
 
 
 def spec_example() -> ddp.Instance:
@@ -61,7 +66,7 @@ def overlaps(inst: ddp.Instance, schedule: ddp.Schedule) -> list[str]:
             ("unit", inst.unit, schedule.start_cloud, schedule.finish_cloud)):
         for r in np.unique(owner):
             events = np.flatnonzero(owner == r)  # in arrival order
-            for before, after in zip(events[:-1], events[1:]):
+            for before, after in itertools.pairwise(events):
                 if start[after] < finish[before]:
                     problems.append(f"{resource} {r}: event {after} starts before {before} ends")
                 if start[after] < start[before]:

@@ -1,7 +1,12 @@
 """The experiments' rows: the paper's settings and figures, quick sizes, seeds."""
 
-from experiments.specs import (QUICK_MAX_EVENTS, SEED_STRIDE, experiment_rows, instance_seeds,
-                               table_rows)
+from experiments.specs import (
+    QUICK_MAX_EVENTS,
+    SEED_STRIDE,
+    experiment_rows,
+    instance_seeds,
+    table_rows,
+)
 
 
 def test_table1_rows_carry_the_papers_figures():

@@ -1,5 +1,6 @@
 """Network profiles: totals, parameter counts and hand-derived shapes."""
 
+import itertools
 import math
 
 import pytest
@@ -76,7 +77,7 @@ def test_points_cumulative_and_remaining_add_up():
         points = prof.points()
         assert points[0].cum_macs == 0 and points[-1].remaining_macs == 0
         assert points[0].shape == prof.input_shape and points[0].name == "input"
-        for a, b in zip(points, points[1:]):
+        for a, b in itertools.pairwise(points):
             assert b.cum_macs >= a.cum_macs
         assert all(p.cum_macs + p.remaining_macs == prof.total_macs for p in points)
 

@@ -65,7 +65,7 @@ def test_per_device_deterministic_per_seed():
 
 
 def test_bad_streams_value():
-    with pytest.raises(ValueError, match="streams 'many'.*per-device"):
+    with pytest.raises(ValueError, match=r"streams 'many'.*per-device"):
         instances.generate(streams="many")
 
 

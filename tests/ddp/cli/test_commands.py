@@ -12,10 +12,9 @@ import numpy as np
 import pytest
 
 import ddp
-from tests.helpers import POLICY_NAMES
 from ddp.cli import main
 from ddp.schedule import EVENT_TIMES
-
+from tests.helpers import POLICY_NAMES
 
 
 def run(argv: list[str], capsys) -> tuple[int, list[str], list[str]]:
@@ -103,7 +102,7 @@ def test_solve_json_one_line_per_file_in_order(files, capsys, policy):
     assert code == 0 and err == []
     records = json_lines(out)
     assert [r["file"] for r in records] == [str(p) for p in files]
-    for path, record in zip(files, records):
+    for path, record in zip(files, records, strict=False):
         schedule = ddp.run_policy(ddp.load_instance(path), policy)
         assert record["policy"] == policy
         assert record["status"] == "heuristic"
@@ -122,7 +121,7 @@ def test_solve_schedule_adds_per_event_times(files, capsys):
     """``solve --json --schedule`` adds each event's point and five times, as the schedule."""
     code, out, _ = run(["solve", *files, "--json", "--schedule"], capsys)
     assert code == 0
-    for path, record in zip(files, json_lines(out)):
+    for path, record in zip(files, json_lines(out), strict=False):
         schedule = ddp.run_policy(ddp.load_instance(path), "ddp")
         assert [row["event"] for row in record["schedule"]] == list(range(schedule.n))
         assert [row["point"] for row in record["schedule"]] == schedule.choices.tolist()
@@ -283,7 +282,7 @@ def _broken(args):
 def test_an_internal_error_is_one_line_and_exit_1(monkeypatch, capsys):
     """A bug in a command: one line naming the exception, exit status 1, no traceback."""
     monkeypatch.setattr("ddp.cli.demo.run", _broken)
-    code, out, err = run(["demo"], capsys)
+    code, _out, err = run(["demo"], capsys)
     assert code == 1
     assert err == ["ddp: internal error: KeyError: 'no such thing' (run with --debug for the "
                    "traceback)"]

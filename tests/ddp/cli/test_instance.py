@@ -46,7 +46,7 @@ def test_instance_generate_writes_the_generated_instance(tmp_path, capsys):
     argv = ["instance", "generate", "--scenario", "edge-3g", "--network", "i3d", "--events",
             "normal:1-50", "--interval", "0-720", "--devices", "4", "--cloud-units", "2",
             "--seed", "5", "-o", str(path)]
-    code, out, err = run(argv, capsys)
+    code, _out, err = run(argv, capsys)
     assert code == 0 and err == []
     expected = instances.generate("edge-3g", "i3d", events="normal:1-50", interval="0-720",
                                   devices=4, cloud_units=2, seed=5)
@@ -90,7 +90,7 @@ def test_instance_generate_with_profile(tmp_path, capsys):
 def test_instance_generate_bad_settings_exit_2(tmp_path, capsys, extra, fragment):
     """Bad settings: exit status 2, one line on stderr, no file written."""
     path = tmp_path / "x.json"
-    code, out, err = run(["instance", "generate", *extra, "-o", str(path)], capsys)
+    code, _out, err = run(["instance", "generate", *extra, "-o", str(path)], capsys)
     assert code == 2 and len(err) == 1
     assert err[0].startswith("ddp: error: ") and fragment in err[0]
     assert not path.exists()
@@ -98,7 +98,7 @@ def test_instance_generate_bad_settings_exit_2(tmp_path, capsys, extra, fragment
 
 def test_profile_show_unknown_network_exit_2(capsys):
     """An unknown network: exit 2, one line listing the known ones."""
-    code, out, err = run(["profile", "show", "vgg"], capsys)
+    code, _out, err = run(["profile", "show", "vgg"], capsys)
     assert code == 2 and len(err) == 1 and "i3d, i3d_r50, resnet3d50" in err[0]
 
 
