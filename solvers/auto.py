@@ -72,7 +72,9 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
     started = time.perf_counter() if started is None else started
     limit = float(time_limit)
     deadline = started + limit
-    start = better_start(inst, warm_start(inst, hint), limit)
+    start = warm_start(inst, hint)
+    if not _exact_for(inst):  # dp brings its own greedy rules; the others start better here
+        start = better_start(inst, start, limit)
     first = last_block_start(inst, start)
     block = inst.subset(np.arange(first, inst.n)) if first else inst
     block_start = start[first:]
@@ -81,9 +83,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
 
     best = block_start.copy()
     best_value = float(ddp.evaluate(block, best).makespan)
-    # the combinatorial bounds cost about CHEAP_BOUND_SECONDS per event: within a tenth of the
-    # limit only (finish adds the cheapest, pair_bound, anyway)
-    bound = cheap_bound(block) if block.n * CHEAP_BOUND_SECONDS <= 0.1 * limit else 0.0
+    bound = 0.0
 
     def search_windows(share: float) -> None:
         nonlocal best, best_value
@@ -98,11 +98,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         if value < best_value:
             best, best_value = improved, value
 
-    exact = True
-    try:
-        check_supported(block)
-    except UnsupportedInstance:
-        exact = False
+    exact = _exact_for(block)
     if exact:  # a quick exact attempt first: most instances are proven here in well under 1 s
         quick_seconds = min(QUICK_SECONDS, QUICK_SHARE * limit)
         quick = solve_dp(block, time_limit=10 * quick_seconds if deterministic else quick_seconds,
@@ -110,6 +106,10 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         bound = max(bound, quick.lower_bound)
         best, best_value = _better(block, quick.choices, best, best_value)
         notes.append(f"quick dp: {quick.message}")
+    if not proven(best_value, bound) and block.n * CHEAP_BOUND_SECONDS <= 0.1 * limit:
+        # the combinatorial bounds cost about CHEAP_BOUND_SECONDS per event: within a tenth of
+        # the limit only (finish adds the cheapest, pair_bound, anyway)
+        bound = max(bound, cheap_bound(block))
     if not proven(best_value, bound):
         remaining = max(0.5, deadline - time.perf_counter())
         lp_seconds = 10 * LP_SHARE * limit if deterministic else min(LP_SHARE * limit, remaining)
@@ -171,6 +171,15 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
     choices = start.copy()
     choices[first:] = best
     return Outcome(choices, bound, "; ".join(notes), stats)
+
+
+def _exact_for(inst: ddp.Instance) -> bool:
+    """``dp`` is exact for ``inst`` (every device with its own unit)."""
+    try:
+        check_supported(inst)
+    except UnsupportedInstance:
+        return False
+    return True
 
 
 def _better(inst: ddp.Instance, found: np.ndarray | None, best: np.ndarray,
