@@ -104,7 +104,7 @@ def table(rows: dict, methods: list[str], seeds: int, time_limit: float, out,
     for r in records:
         by_row.setdefault(r["row"], {})[r["method"]] = r["seconds"]
     if "dp" in methods:
-        others = [m for m in methods if m not in ("dp", "milp-cbc")]
+        others = [m for m in methods if m not in ("dp", "milp-cbc", "auto")]
         for label in rows:
             mine = [r for r in records if r["row"] == label]
             if not others or not all(any(r["method"] == m for r in mine) for m in others):
