@@ -9,9 +9,12 @@ from rich.table import Table
 
 from ..instance import Instance
 from ..metrics import excess_over_opt_pct, ratio_to_opt, reduction_pct_or_none
-from ..policies import POLICIES, run_policy
+from ..policies import POLICIES
 from .common import console, format_choices, format_pct, load, print_json
-from .solve import run_opt
+from .solve import add_lookahead_arguments, run_named, run_opt
+
+# The rows of ``ddp compare``: the library's policies, then the rolling-horizon policy.
+COMPARED = (*POLICIES, "lookahead")
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -24,17 +27,29 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--time-limit", type=float, default=60.0, metavar="S",
                         help="seconds for the OPT row (solver auto; default: 60); when reached, "
                              "OPT is the best schedule found, status feasible")
+    add_lookahead_arguments(parser)
     return parser
 
 
-def compare_rows(inst: Instance) -> list[dict]:
-    """One row per policy: makespan, DDP's reduction against it (%), choices."""
-    schedules = {name: run_policy(inst, name) for name in POLICIES}
+def compare_rows(inst: Instance, args: argparse.Namespace | None = None,
+                 policies: tuple[str, ...] = COMPARED) -> list[dict]:
+    """One row per policy: makespan, DDP's reduction against it (%), choices (``lookahead``
+    with ``args.window`` and ``args.predict``, else its defaults)."""
+    if args is None:
+        args = build_defaults()
+    schedules = {name: run_named(inst, name, args) for name in policies}
     ddp_makespan = schedules["ddp"].makespan
     return [{"policy": name, "makespan": s.makespan,
              "ddp_reduction_pct": reduction_pct_or_none(ddp_makespan, s.makespan),
              "status": "heuristic", "choices": [int(c) for c in s.choices]}
             for name, s in schedules.items()]
+
+
+def build_defaults() -> argparse.Namespace:
+    """The lookahead settings of ``ddp compare`` without flags."""
+    parser = argparse.ArgumentParser()
+    add_lookahead_arguments(parser)
+    return parser.parse_args([])
 
 
 def opt_row(inst: Instance, ddp_makespan: float, time_limit: float) -> dict:
@@ -84,7 +99,7 @@ def print_rows(rows: list[dict], title: str, time_unit: str = "ms") -> None:
 
 def run(args: argparse.Namespace) -> int:
     inst = load(args.file)
-    rows = compare_rows(inst)
+    rows = compare_rows(inst, args)
     ddp_makespan = next(row["makespan"] for row in rows if row["policy"] == "ddp")
     rows.append(opt_row(inst, ddp_makespan, args.time_limit))
     if args.json:

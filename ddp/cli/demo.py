@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from ..instance import Instance
+from ..policies import POLICIES
 from .common import console, print_json
 from .compare import compare_rows, print_rows
 
@@ -35,7 +36,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     inst = demo_instance()
-    rows = compare_rows(inst)
+    rows = compare_rows(inst, policies=tuple(POLICIES))  # the paper's policies
     if args.json:
         for row in rows:
             print_json({"scenario": inst.name, **row})

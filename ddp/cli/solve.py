@@ -7,6 +7,7 @@ import argparse
 from rich.table import Table
 
 from solvers import METHODS, SolverUnavailable, Status, check_time_limit, solve
+from solvers.lookahead import DEFAULT_PREDICT, DEFAULT_WINDOW, PREDICTIONS, run_lookahead
 
 from ..errors import InstanceError
 from ..policies import POLICIES, run_policy
@@ -22,9 +23,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                     "stderr while the others are solved; the exit status is then 2.")
     parser.add_argument("files", nargs="+", metavar="FILE",
                         help="ddp-instance/1 JSON files (format: docs/formats.md)")
-    parser.add_argument("--policy", default="ddp", choices=[*HEURISTICS, "opt"],
-                        help="policy to run (default: ddp); opt: the offline optimum with a "
-                             "proven lower bound")
+    parser.add_argument("--policy", default="ddp", choices=[*HEURISTICS, "lookahead", "opt"],
+                        help="policy to run (default: ddp); lookahead: at each event the best "
+                             "points of it and the next W events, only its own kept (rolling "
+                             "horizon); opt: the offline optimum with a proven lower bound")
+    add_lookahead_arguments(parser)
     parser.add_argument("--solver", default="auto", choices=METHODS,
                         help="exact method for --policy opt (default: auto, every method and "
                              "bound combined; see docs/solvers.md)")
@@ -38,14 +41,46 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
+def add_lookahead_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--window`` and ``--predict``, the settings of the lookahead policy."""
+    parser.add_argument("--window", type=window_count, default=DEFAULT_WINDOW, metavar="W",
+                        help=f"lookahead: how many events after the deciding one are chosen "
+                             f"with it (default: {DEFAULT_WINDOW}; 0 is DDP)")
+    parser.add_argument("--predict", default=DEFAULT_PREDICT, choices=list(PREDICTIONS),
+                        help="lookahead: where the next W events come from: "
+                             + "; ".join(f"{k}: {v}" for k, v in PREDICTIONS.items())
+                             + f" (default: {DEFAULT_PREDICT})")
+
+
+def window_count(text: str) -> int:
+    """``--window``'s argparse type: an integer >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative (0 or more events)")
+    return value
+
+
+def run_named(inst, name: str, args: argparse.Namespace):
+    """The schedule of an online policy: ``ddp``'s own, or ``lookahead`` with the CLI's
+    ``--window`` and ``--predict``."""
+    if name == "lookahead":
+        return run_lookahead(inst, window=args.window, predict=args.predict)
+    return run_policy(inst, name)
+
+
 def solve_file(path: str, args: argparse.Namespace) -> dict:
     """The record of one file: makespan, choices, status and (optionally) the schedule."""
     inst = load(path)
     if args.policy == "opt":
         return solve_opt(path, inst, args)
-    schedule = run_policy(inst, args.policy)
+    schedule = run_named(inst, args.policy, args)
     record = {"file": path, "policy": args.policy, "n": inst.n, "k": inst.k,
               "status": "heuristic"}
+    if args.policy == "lookahead":
+        record.update({"window": args.window, "predict": args.predict})
     record.update(schedule.to_dict(times=args.schedule))
     return record
 

@@ -14,6 +14,7 @@ import pytest
 import ddp
 from ddp.cli import main
 from ddp.schedule import EVENT_TIMES
+from solvers.lookahead import run_lookahead
 from tests.helpers import POLICY_NAMES
 
 
@@ -218,10 +219,11 @@ def test_compare_json(files, capsys):
     assert code == 0 and err == []
     records = [r for r in json_lines(out) if r["policy"] != "opt"]  # OPT: tests/solvers
     inst = ddp.load_instance(files[1])
-    assert [r["policy"] for r in records] == list(ddp.POLICIES)
+    assert [r["policy"] for r in records] == [*ddp.POLICIES, "lookahead"]
     ddp_makespan = ddp.run_policy(inst, "ddp").makespan
     for record in records:
-        schedule = ddp.run_policy(inst, record["policy"])
+        schedule = (run_lookahead(inst) if record["policy"] == "lookahead"
+                    else ddp.run_policy(inst, record["policy"]))
         assert record["file"] == str(files[1])
         assert record["makespan"] == schedule.makespan
         assert record["choices"] == schedule.choices.tolist()

@@ -87,7 +87,7 @@ def test_compare_json_has_opt_row_and_gap(files, capsys):
     code, out, err = run(["compare", files["single"], "--json", "--time-limit", 20], capsys)
     assert code == 0 and err == []
     records = [json.loads(line) for line in out]
-    assert [r["policy"] for r in records] == [*ddp.POLICIES, "opt"]
+    assert [r["policy"] for r in records] == [*ddp.POLICIES, "lookahead", "opt"]
     opt = records[-1]
     ddp_makespan = records[0]["makespan"]
     assert opt["status"] == "optimal" and opt["solver"] == "auto"
@@ -110,3 +110,34 @@ def test_compare_time_limit_reached_says_not_proven(files, capsys):
     code, out, _ = run(["compare", files["big"], "--time-limit", 0.3], capsys)
     text = " ".join(" ".join(out).split())
     assert code == 0 and "not proven" in text and "at most" in text
+
+
+def test_solve_lookahead_json(files, capsys):
+    """``--policy lookahead``: the window and prediction are recorded, the makespan
+    re-evaluates, and ``--window 0`` gives DDP's choices."""
+    code, out, err = run(["solve", files["single"], "--policy", "lookahead", "--window", 2,
+                          "--predict", "repeat", "--json"], capsys)
+    assert code == 0 and err == []
+    record = json.loads(out[0])
+    inst = ddp.load_instance(files["single"])
+    assert record["window"] == 2 and record["predict"] == "repeat"
+    assert record["makespan"] == ddp.evaluate(inst, record["choices"]).makespan
+    code, out, _ = run(["solve", files["single"], "--policy", "lookahead", "--window", 0,
+                        "--json"], capsys)
+    ddp_choices = [int(c) for c in ddp.run_policy(inst, "ddp").choices]
+    assert code == 0 and json.loads(out[0])["choices"] == ddp_choices
+
+
+@pytest.mark.parametrize("argv", [["--window", -1], ["--window", "x"], ["--predict", "oracle"]])
+def test_solve_lookahead_bad_flags_exit_2(files, capsys, argv):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["solve", files["single"], "--policy", "lookahead", *map(str, argv)])
+    err = capsys.readouterr().err.splitlines()
+    assert exit_info.value.code == 2 and len(err) == 1 and err[0].startswith("ddp: error:")
+
+
+def test_compare_has_a_lookahead_row(files, capsys):
+    code, out, _ = run(["compare", files["single"], "--json", "--window", 1], capsys)
+    rows = {json.loads(line)["policy"]: json.loads(line) for line in out}
+    assert code == 0 and "lookahead" in rows
+    assert rows["lookahead"]["makespan"] >= rows["opt"]["makespan"] - 1e-9

@@ -1,0 +1,263 @@
+"""``lookahead``: a rolling-horizon online policy that sees the queue it builds.
+
+At each event the policy chooses the points of that event and of the next ``W`` events exactly,
+minimising the latest cloud finish among those ``W + 1`` events from the current free times of
+the devices and units (ties to the smallest point of the deciding event), and commits only the
+deciding event's point. So ``W = 0`` is DDP (Alg. 1: least cloud finish of the event alone), and
+with ``W >= n - 1`` and a known future the first decision is an optimal schedule's and every
+later one keeps it optimal, so the makespan is OPT's.
+
+The next ``W`` events are
+
+- ``known``: the instance's own next events (a system that knows its upcoming arrivals, e.g.
+  scheduled clips, and their times);
+- ``repeat``: a prediction from what has been seen so far: the deciding event's rows, device and
+  unit repeated ``W`` times, arriving at the mean arrival rate observed up to now (the mean gap
+  between the arrivals seen, counted from the first); before two arrivals are seen no rate is
+  known and the window is the event alone (DDP).
+
+The policy lives here, not in ``ddp``, because its window search is an exact solver; ``ddp``'s
+kernel and recurrence are used as they are (``ddp.recurrence.step`` in the search, ``ddp.evaluate``
+for the schedule).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+import ddp
+from ddp.errors import InstanceError
+from ddp.instance import event_rows
+from ddp.recurrence import MODE_GIVEN, schedule_kernel
+from ddp.schedule import Schedule, event_times
+
+from ._window_kernels import window_point
+from .points import dominant_points
+
+PREDICTIONS = {
+    "known": "the instance's next W events, as they will arrive",
+    "repeat": "the current event's rows repeated W times at the mean arrival rate seen so far",
+}
+DEFAULT_WINDOW = 3
+DEFAULT_PREDICT = "known"
+
+
+def check_window(window: int) -> int:
+    """``window`` as a non-negative int, or ValueError."""
+    if isinstance(window, bool) or int(window) != window or window < 0:
+        raise ValueError(f"window must be an integer >= 0, got {window!r}")
+    return int(window)
+
+
+def check_predict(predict: str) -> str:
+    """``predict`` normalised, or ValueError naming the known predictions."""
+    key = str(predict).lower()
+    if key not in PREDICTIONS:
+        raise ValueError(f"unknown prediction {predict!r} (known: {', '.join(PREDICTIONS)})")
+    return key
+
+
+def repeat_window(arrival: float, front: np.ndarray, trans: np.ndarray, cloud: np.ndarray,
+                  device: int, unit: int, window: int, first_arrival: float, seen: int
+                  ) -> tuple[np.ndarray, ...]:
+    """The ``repeat`` window: the event itself then ``window`` copies of it at the mean gap.
+
+    ``seen`` counts the arrivals observed so far including this one, ``first_arrival`` is the
+    first of them. Returns ``(arrival, front, trans, cloud, device, unit)`` arrays of the window.
+    """
+    size = 1 + window if seen >= 2 else 1
+    gap = (arrival - first_arrival) / (seen - 1) if seen >= 2 else 0.0
+    arrivals = arrival + gap * np.arange(size, dtype=np.float64)
+    return (arrivals, np.repeat(front[None, :], size, axis=0),
+            np.repeat(trans[None, :], size, axis=0), np.repeat(cloud[None, :], size, axis=0),
+            np.full(size, device, dtype=np.int64), np.full(size, unit, dtype=np.int64))
+
+
+def decide(front_free: np.ndarray, cloud_free: np.ndarray, arrival: np.ndarray,
+           front: np.ndarray, trans: np.ndarray, cloud: np.ndarray, device: np.ndarray,
+           unit: np.ndarray) -> int:
+    """The point of the window's first event (row 0), the others being the next events."""
+    _, _, _, kept_index, kept_count = dominant_points(front, trans, cloud)
+    point, _ = window_point(front_free, cloud_free, arrival, front, trans, cloud, device, unit,
+                            kept_index, kept_count)
+    return int(point)
+
+
+def lookahead_choices(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
+                      predict: str = DEFAULT_PREDICT) -> np.ndarray:
+    """The points ``lookahead`` commits to, event by event, on ``inst``."""
+    window = check_window(window)
+    predict = check_predict(predict)
+    online = OnlineLookahead(inst.devices, inst.cloud_units, window=window, predict=predict)
+    if predict == "known":
+        # the dominance filter of every event once, not once per window it appears in
+        _, _, _, kept_index, kept_count = dominant_points(inst.front, inst.trans, inst.cloud)
+    choices = np.zeros(inst.n, dtype=np.int64)
+    for j in range(inst.n):
+        if predict == "known":
+            stop = min(inst.n, j + 1 + window)
+            point, _ = window_point(online.front_free, online.cloud_free, inst.arrival[j:stop],
+                                    inst.front[j:stop], inst.trans[j:stop], inst.cloud[j:stop],
+                                    inst.device[j:stop], inst.unit[j:stop], kept_index[j:stop],
+                                    kept_count[j:stop])
+            choices[j] = online.commit(inst.arrival[j], inst.front[j], inst.trans[j],
+                                       inst.cloud[j], int(inst.device[j]), int(inst.unit[j]),
+                                       int(point))
+        else:
+            choices[j] = online.push(inst.arrival[j], inst.front[j], inst.trans[j],
+                                     inst.cloud[j], int(inst.device[j]), int(inst.unit[j]))
+    return choices
+
+
+def run_lookahead(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
+                  predict: str = DEFAULT_PREDICT) -> Schedule:
+    """Run ``lookahead`` on an instance: its choices and their schedule (``ddp.evaluate``).
+
+    Parameters
+    ----------
+    inst : ddp.Instance
+    window : int
+        ``W``, how many events after the deciding one are chosen with it (0: DDP).
+    predict : {"known", "repeat"}
+        Where the next events come from (see the module docstring).
+    """
+    schedule = ddp.evaluate(inst, lookahead_choices(inst, window, predict))
+    return Schedule(schedule.choices, schedule.start_front, schedule.finish_front,
+                    schedule.ready, schedule.start_cloud, schedule.finish_cloud,
+                    schedule.makespan, policy="lookahead")
+
+
+class OnlineLookahead:
+    """``lookahead`` one event at a time, over ``devices`` devices and ``cloud_units`` units.
+
+    :meth:`push` takes the event's arrival, rows, device and unit, and optionally the next
+    events as the caller knows or predicts them (``upcoming``: a list of ``(arrival, front,
+    trans, cloud, device, unit)``, at most ``window`` of them used); without ``upcoming`` the
+    ``predict`` rule of the object makes them (``known`` then means none are known: DDP).
+    It returns the point and commits it through ``ddp``'s kernel, like ``ddp.OnlineDDP``.
+
+    Examples
+    --------
+    >>> online = OnlineLookahead(window=1)
+    >>> online.push(0.0, [0, 40, 90], [300, 80, 1], [60, 30, 0],
+    ...             upcoming=[(10.0, [0, 40, 90], [300, 80, 1], [60, 30, 0], 0, 0)])
+    1
+    """
+
+    def __init__(self, devices: int = 1, cloud_units: int = 1, window: int = DEFAULT_WINDOW,
+                 predict: str = "repeat"):
+        if devices < 1 or cloud_units < 1:
+            raise ValueError("devices and cloud_units must be >= 1")
+        self.window = check_window(window)
+        self.predict = check_predict(predict)
+        self.front_free = np.zeros(int(devices))
+        self.cloud_free = np.zeros(int(cloud_units))
+        self.makespan = 0.0
+        self._width: int | None = None
+        self._first_arrival: float | None = None
+        self._last_arrival = -np.inf
+        self._choices: list[int] = []
+        self._times: list[np.ndarray] = []
+
+    @property
+    def events(self) -> int:
+        """How many events have been pushed."""
+        return len(self._choices)
+
+    def _check(self, arrival: float, front, trans, cloud, device: int, unit: int | None,
+               event: int, width: int | None) -> tuple:
+        arrival = float(arrival)
+        if not np.isfinite(arrival):
+            raise InstanceError(f"arrival {arrival!r} is not finite", key="arrival", event=event)
+        rows = event_rows(front, trans, cloud, event, width)
+        device = int(device)
+        if device < 0:
+            raise InstanceError(f"{device} is negative", key="device", event=event)
+        unit = device % len(self.cloud_free) if unit is None else int(unit)
+        if not 0 <= unit < len(self.cloud_free):
+            raise InstanceError(f"{unit} is out of range 0..{len(self.cloud_free) - 1}",
+                                key="unit", event=event)
+        return arrival, rows, device, unit
+
+    def _grow(self, device: int) -> None:
+        if device >= len(self.front_free):
+            self.front_free = np.concatenate(
+                [self.front_free, np.zeros(device + 1 - len(self.front_free))])
+
+    def push(self, arrival: float, front, trans, cloud, device: int = 0, unit: int | None = None,
+             upcoming: Sequence[tuple] | None = None) -> int:
+        """Take one event (and its known or predicted successors), return its point."""
+        event = self.events
+        arrival, rows, device, unit = self._check(arrival, front, trans, cloud, device, unit,
+                                                  event, self._width)
+        if arrival < self._last_arrival:
+            raise InstanceError(f"arrival {arrival!r} is before the previous one "
+                                f"{self._last_arrival!r}", key="arrival", event=event)
+        self._grow(device)
+        first_arrival = arrival if self._first_arrival is None else self._first_arrival
+        if upcoming is not None:
+            window = self._given_window(arrival, rows, device, unit, upcoming, event)
+        elif self.predict == "repeat":
+            window = repeat_window(arrival, rows[0][0], rows[1][0], rows[2][0], device, unit,
+                                   self.window, first_arrival, event + 1)
+        else:
+            window = (np.array([arrival]), *rows, np.array([device]), np.array([unit]))
+        point = decide(self.front_free, self.cloud_free, *window)
+        return self.commit(arrival, rows[0][0], rows[1][0], rows[2][0], device, unit, point)
+
+    def _given_window(self, arrival: float, rows: tuple, device: int, unit: int,
+                      upcoming: Sequence[tuple], event: int) -> tuple:
+        arrivals, fronts, transs, clouds = [arrival], [rows[0]], [rows[1]], [rows[2]]
+        devices, units = [device], [unit]
+        previous = arrival
+        for offset, item in enumerate(list(upcoming)[:self.window], start=1):
+            if len(item) not in (4, 5, 6):
+                raise InstanceError("each upcoming event is (arrival, front, trans, cloud"
+                                    "[, device[, unit]])", key="upcoming", event=event)
+            a, f, t, c = item[:4]
+            d = int(item[4]) if len(item) > 4 else device
+            u = item[5] if len(item) > 5 else None
+            a, r, d, u = self._check(a, f, t, c, d, u, event + offset, rows[0].shape[1])
+            if a < previous:
+                raise InstanceError(f"upcoming arrival {a!r} is before {previous!r}",
+                                    key="upcoming", event=event + offset)
+            previous = a
+            self._grow(d)
+            arrivals.append(a)
+            fronts.append(r[0])
+            transs.append(r[1])
+            clouds.append(r[2])
+            devices.append(d)
+            units.append(u)
+        return (np.array(arrivals), np.concatenate(fronts), np.concatenate(transs),
+                np.concatenate(clouds), np.array(devices, dtype=np.int64),
+                np.array(units, dtype=np.int64))
+
+    def commit(self, arrival: float, front: np.ndarray, trans: np.ndarray, cloud: np.ndarray,
+               device: int, unit: int, point: int) -> int:
+        """Apply ``point`` to the event through ``ddp``'s kernel and record it."""
+        self._grow(device)
+        choice = np.array([point], dtype=np.int64)
+        times = event_times(1)
+        finish = schedule_kernel(MODE_GIVEN, np.array([float(arrival)]),
+                                 np.ascontiguousarray(front, dtype=np.float64)[None, :],
+                                 np.ascontiguousarray(trans, dtype=np.float64)[None, :],
+                                 np.ascontiguousarray(cloud, dtype=np.float64)[None, :],
+                                 np.array([device]), np.array([unit]), self.front_free,
+                                 self.cloud_free, choice, *times)
+        if self._first_arrival is None:
+            self._first_arrival = float(arrival)
+        self._width = len(front)
+        self._last_arrival = float(arrival)
+        self._choices.append(int(point))
+        self._times.append(times[:, 0])
+        self.makespan = max(self.makespan, float(finish))
+        return int(point)
+
+    def schedule(self) -> Schedule:
+        """The schedule of every event pushed so far."""
+        times = np.ascontiguousarray(np.array(self._times).reshape(-1, 5).T)
+        return Schedule.from_event_times(np.array(self._choices, dtype=np.int64), times,
+                                         self.makespan, policy="lookahead")

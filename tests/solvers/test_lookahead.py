@@ -1,0 +1,94 @@
+"""The rolling-horizon policy ``lookahead``: W = 0 is DDP, a window over the whole known future
+is OPT, the online object matches the batch form, and its inputs are checked."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+
+import ddp
+from ddp.errors import InstanceError
+from solvers import solve
+from solvers.lookahead import OnlineLookahead, repeat_window, run_lookahead
+from tests.helpers import any_instances, instances
+
+
+@given(any_instances(max_n=8, max_k=4, kind="int"))
+def test_window_zero_is_ddp(inst):
+    """W = 0: the window is the event alone, so the choices are DDP's (ties included)."""
+    for predict in ("known", "repeat"):
+        schedule = run_lookahead(inst, window=0, predict=predict)
+        np.testing.assert_array_equal(schedule.choices, ddp.run_policy(inst, "ddp").choices)
+
+
+@given(any_instances(max_n=6, max_k=3, kind="int"))
+def test_whole_known_future_is_opt(inst):
+    """W >= n - 1 with the known future: the makespan is brute force's optimum."""
+    optimum = solve(inst, "brute").objective
+    schedule = run_lookahead(inst, window=inst.n, predict="known")
+    assert schedule.makespan == pytest.approx(optimum, rel=1e-12, abs=1e-12)
+
+
+@given(any_instances(max_n=6, max_k=3, kind="dyadic"))
+def test_never_worse_than_opt_and_schedule_is_evaluated(inst):
+    schedule = run_lookahead(inst, window=2)
+    assert schedule.makespan >= solve(inst, "brute").objective - 1e-9
+    assert schedule.makespan == ddp.evaluate(inst, schedule.choices).makespan
+    assert schedule.policy == "lookahead"
+
+
+@given(instances(max_n=8, max_k=4, devices=(1, 3), units=(1, 2), kind="int"))
+def test_online_with_upcoming_matches_batch(inst):
+    """Pushing each event with its next W events as ``upcoming`` gives the batch choices."""
+    window = 2
+    online = OnlineLookahead(inst.devices, inst.cloud_units, window=window)
+    rows = [(inst.arrival[j], inst.front[j], inst.trans[j], inst.cloud[j], int(inst.device[j]),
+             int(inst.unit[j])) for j in range(inst.n)]
+    for j in range(inst.n):
+        online.push(*rows[j], upcoming=rows[j + 1:j + 1 + window])
+    batch = run_lookahead(inst, window=window, predict="known")
+    np.testing.assert_array_equal(online.schedule().choices, batch.choices)
+    assert online.makespan == batch.makespan
+
+
+@given(instances(max_n=8, max_k=4, kind="int"))
+def test_online_repeat_matches_batch(inst):
+    online = OnlineLookahead(window=2, predict="repeat")
+    for j in range(inst.n):
+        online.push(inst.arrival[j], inst.front[j], inst.trans[j], inst.cloud[j])
+    np.testing.assert_array_equal(online.schedule().choices,
+                                  run_lookahead(inst, window=2, predict="repeat").choices)
+
+
+def test_repeat_window_uses_the_mean_gap():
+    row = np.array([0.0, 1.0])
+    arrivals, front, _, _, device, _ = repeat_window(30.0, row, row, row, 1, 0, 3, 0.0, 4)
+    np.testing.assert_array_equal(arrivals, [30.0, 40.0, 50.0, 60.0])
+    assert front.shape == (4, 2) and list(device) == [1, 1, 1, 1]
+    # one arrival seen: no rate known, the window is the event alone
+    assert len(repeat_window(30.0, row, row, row, 0, 0, 3, 30.0, 1)[0]) == 1
+
+
+def test_lookahead_beats_ddp_on_a_queue():
+    """Two events at once: DDP runs the first on the device (finish 4 < 6) and the second
+    waits for it (8); a window of one sends the first to the cloud and both end by 6."""
+    inst = ddp.Instance([0, 0], [[0, 4], [0, 4]], [[5, 0], [5, 0]], [[1, 0], [1, 0]])
+    assert ddp.run_policy(inst, "ddp").makespan == 8.0
+    schedule = run_lookahead(inst, window=1)
+    assert list(schedule.choices) == [0, 1] and schedule.makespan == 6.0
+    assert solve(inst, "brute").objective == 6.0
+
+
+def test_bad_arguments():
+    inst = ddp.Instance([0], [[0, 1]], [[1, 0]], [[1, 0]])
+    with pytest.raises(ValueError, match="window"):
+        run_lookahead(inst, window=-1)
+    with pytest.raises(ValueError, match="prediction"):
+        run_lookahead(inst, predict="oracle")
+    online = OnlineLookahead(window=1)
+    with pytest.raises(InstanceError, match="upcoming"):
+        online.push(5.0, [0, 1], [1, 0], [1, 0], upcoming=[(4.0, [0, 1], [1, 0], [1, 0])])
+    online.push(5.0, [0, 1], [1, 0], [1, 0])
+    with pytest.raises(InstanceError, match="arrival"):
+        online.push(4.0, [0, 1], [1, 0], [1, 0])
