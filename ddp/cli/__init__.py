@@ -16,7 +16,8 @@ import sys
 from ..errors import InstanceError
 from .common import CliError, error_line
 
-COMMANDS = ["demo", "solve", "evaluate", "compare", "experiment", "plot", "profile", "instance"]
+COMMANDS = ["demo", "solve", "evaluate", "compare", "experiment", "plot", "profile", "instance",
+            "search"]
 
 
 class _Parser(argparse.ArgumentParser):

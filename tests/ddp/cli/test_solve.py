@@ -141,3 +141,25 @@ def test_compare_has_a_lookahead_row(files, capsys):
     rows = {json.loads(line)["policy"]: json.loads(line) for line in out}
     assert code == 0 and "lookahead" in rows
     assert rows["lookahead"]["makespan"] >= rows["opt"]["makespan"] - 1e-9
+
+
+def test_search_worst_writes_a_file_compare_re_checks(tmp_path, capsys):
+    path = tmp_path / "worst.json"
+    code, out, err = run(["search", "worst", "--events", 3, "--points", 1, "--budget", 30,
+                          "--evaluations", 200, "--seed", 3, "-o", path, "--json"], capsys)
+    assert code == 0 and err == []
+    record = json.loads(out[0])
+    assert record["evaluations"] == 200 and record["ddp_ratio_to_opt"] >= 1.0
+    code, out, _ = run(["compare", path, "--json"], capsys)
+    opt = [json.loads(line) for line in out][-1]
+    assert opt["ddp_ratio_to_opt"] == pytest.approx(record["ddp_ratio_to_opt"], rel=1e-12)
+
+
+@pytest.mark.parametrize("argv", [["--events", 0], ["--budget", "x"], ["--events", 40]])
+def test_search_worst_bad_flags_exit_2(capsys, argv):
+    try:
+        code = main(["search", "worst", *map(str, argv)])
+    except SystemExit as exc:
+        code = exc.code
+    err = capsys.readouterr().err.splitlines()
+    assert code == 2 and len(err) == 1 and err[0].startswith("ddp: error:")
