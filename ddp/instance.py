@@ -186,6 +186,10 @@ class Instance:
         The FB policy's point (default ``k - 1``).
     name, meta, time_unit
         Free description; ``meta`` holds the generator's settings and seed.
+    estimate : dict, optional
+        ``{"front": ..., "trans": ..., "cloud": ...}`` of the same shapes: the times a policy
+        sees when it decides (``ddp-instance/1.1``); the schedule is scored on the actual times
+        above. None: the estimates are the actual times.
 
     Raises
     ------
@@ -199,6 +203,7 @@ class Instance:
         "cloud_units",
         "device",
         "devices",
+        "estimate",
         "feature_point",
         "front",
         "meta",
@@ -209,7 +214,8 @@ class Instance:
     )
 
     def __init__(self, arrival, front, trans, cloud, device=None, devices=None, unit=None,
-                 cloud_units=1, feature_point=None, name=None, meta=None, time_unit="ms"):
+                 cloud_units=1, feature_point=None, name=None, meta=None, time_unit="ms",
+                 estimate=None):
         arrival = _float_array(arrival, "arrival", 1)
         n = len(arrival)
         if n < 1:
@@ -264,6 +270,7 @@ class Instance:
         self.name = name
         self.meta = dict(meta) if meta is not None else {}
         self.time_unit = time_unit
+        self.estimate = _estimate(estimate, times["front"].shape)
 
     @property
     def n(self) -> int:
@@ -284,7 +291,8 @@ class Instance:
         arrays = ("arrival", "front", "trans", "cloud", "device", "unit")
         scalars = ("devices", "cloud_units", "feature_point", "name", "meta", "time_unit")
         return (all(np.array_equal(getattr(self, a), getattr(other, a)) for a in arrays)
-                and all(getattr(self, s) == getattr(other, s) for s in scalars))
+                and all(getattr(self, s) == getattr(other, s) for s in scalars)
+                and np.array_equal(self.estimated_times(), other.estimated_times()))
 
     __hash__ = None  # type: ignore[assignment]  # mutable meta: not hashable
 
@@ -310,11 +318,48 @@ class Instance:
         except IndexError as exc:
             raise InstanceError(f"cannot select events {events!r} ({exc}); events are "
                                 f"0..{self.n - 1}", key="events") from None
+        estimate = (None if self.estimate is None else
+                    {key: array[index] for key, array in self.estimate.items()})
         return Instance(self.arrival[index], self.front[index], self.trans[index],
                         self.cloud[index], device=self.device[index], devices=self.devices,
                         unit=self.unit[index], cloud_units=self.cloud_units,
                         feature_point=self.feature_point, name=self.name, meta=self.meta,
-                        time_unit=self.time_unit)
+                        time_unit=self.time_unit, estimate=estimate)
+
+    def estimated_times(self) -> np.ndarray:
+        """The estimated ``front, trans, cloud`` stacked as ``(3, n, k+1)`` (the actual times
+        when the instance has no estimate)."""
+        source = self.estimate or dict(zip(TIME_KEYS, (self.front, self.trans, self.cloud),
+                                           strict=True))
+        return np.stack([source[key] for key in TIME_KEYS])
+
+    def as_estimated(self) -> "Instance":
+        """The instance a policy decides on: the estimated times as its times, no estimate."""
+        if self.estimate is None:
+            return self
+        return self.replace(**self.estimate, estimate=None)
+
+
+def _estimate(value: Any, shape: tuple[int, ...]) -> dict[str, np.ndarray] | None:
+    """The ``estimate`` object: ``front, trans, cloud`` checked as the actual rows, same shape."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise InstanceError("must be a JSON object with front, trans and cloud", key="estimate")
+    unknown = [key for key in value if key not in TIME_KEYS]
+    missing = [key for key in TIME_KEYS if key not in value]
+    if unknown or missing:
+        raise InstanceError(f"needs exactly front, trans and cloud "
+                            f"({'unknown ' + unknown[0] if unknown else 'missing ' + missing[0]})",
+                            key="estimate")
+    arrays = {}
+    for key in TIME_KEYS:
+        array = _float_array(value[key], f"estimate.{key}", 2)
+        if array.shape != shape:
+            raise InstanceError(f"has shape {array.shape}, the actual {key} has {shape}",
+                                key=f"estimate.{key}")
+        arrays[key] = _frozen(array)
+    return arrays
 
 
 _BLOCK_EVENTS = 65536

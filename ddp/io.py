@@ -24,9 +24,13 @@ from .instance import Instance
 from .limits import MAX_FILE_BYTES, MAX_JSON_DEPTH
 
 FORMAT = "ddp-instance/1"
+# ddp-instance/1.1 adds an optional ``estimate`` object (the times a policy decides on); every
+# ddp-instance/1 file is a valid 1.1 file whose estimates are its actual times.
+FORMAT_ESTIMATES = "ddp-instance/1.1"
+FORMATS = (FORMAT, FORMAT_ESTIMATES)
 REQUIRED_KEYS = ("format", "arrival", "front", "trans", "cloud")
 OPTIONAL_KEYS = ("devices", "device", "cloud_units", "unit", "feature_point", "time_unit", "name",
-                 "meta")
+                 "meta", "estimate")
 
 
 def instance_from_dict(data: Any) -> Instance:
@@ -40,8 +44,11 @@ def instance_from_dict(data: Any) -> Instance:
     for key in REQUIRED_KEYS:
         if key not in data:
             raise InstanceError("required key is missing", key=key)
-    if data["format"] != FORMAT:
-        raise InstanceError(f"is {data['format']!r}, expected {FORMAT!r}", key="format")
+    if data["format"] not in FORMATS:
+        raise InstanceError(f"is {data['format']!r}, expected {FORMAT!r} or "
+                            f"{FORMAT_ESTIMATES!r}", key="format")
+    if "estimate" in data and data["format"] != FORMAT_ESTIMATES:
+        raise InstanceError(f"needs format {FORMAT_ESTIMATES!r}", key="estimate")
     for key in ("arrival", "front", "trans", "cloud", "device", "unit"):
         if key in data and not isinstance(data[key], list):
             raise InstanceError("must be a list", key=key)
@@ -66,6 +73,9 @@ def instance_to_dict(inst: Instance) -> dict[str, Any]:
     data["feature_point"] = inst.feature_point
     if inst.meta:
         data["meta"] = inst.meta
+    if inst.estimate is not None:
+        data["format"] = FORMAT_ESTIMATES
+        data["estimate"] = {key: array.tolist() for key, array in inst.estimate.items()}
     return data
 
 

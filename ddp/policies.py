@@ -45,8 +45,14 @@ def run_policy(inst: Instance, name: str) -> Schedule:
     Returns
     -------
     Schedule
+        With estimated times (``inst.estimate``) the policy chooses on the estimates and the
+        schedule is that of its choices on the actual times.
     """
     name = check_policy(name)
+    if inst.estimate is not None:
+        chosen = run_policy(inst.as_estimated(), name)
+        schedule = run_kernel(inst, MODE_GIVEN, chosen.choices.copy(), policy=name)
+        return schedule
     if name in CHOOSING_MODES:
         return run_kernel(inst, CHOOSING_MODES[name], policy=name)
     choices = np.full(inst.n, fixed_point(inst, name), dtype=np.int64)

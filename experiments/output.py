@@ -18,6 +18,7 @@ TITLES = {
     "table3": "Table 3: n from a normal distribution, random intervals",
     "table4": "Table 4: several front-end devices sharing one cloud unit",
     "gap": "Optimality gap: makespan over the offline optimum",
+    "estimation": "Decisions on estimated times, scored on the actual times",
 }
 
 
@@ -152,5 +153,30 @@ def gap_view(rows: list[dict[str, Any]], meta: dict[str, Any],
                   _ratio(row["ns_ratio_max"], bound), _ratio(row["ac_ratio_median"], bound),
                   _ratio(row["ac_ratio_max"], bound),
                   "-" if row["solve_s_max"] is None else f"{row['solve_s_max']:.2f}"]
+        table.add_row(*cells)
+    return table
+
+
+def estimation_view(rows: list[dict[str, Any]], meta: dict[str, Any]) -> Table:
+    """A rich table: per network, scenario and error, each policy's median ratio to OPT (p95
+    below, dim)."""
+    quick = " [bold yellow](QUICK: reduced sizes)[/]" if meta.get("quick") else ""
+    table = Table(title=f"{TITLES['estimation']}{quick}",
+                  caption="Makespan / OPT of the actual times: median over "
+                          f"{meta.get('instances_per_cell')} instances, p95 below (dim).")
+    for column in ("network", "scenario", "error"):
+        table.add_column(column, no_wrap=True)
+    policies = list(dict.fromkeys(r["policy"] for r in rows))
+    for policy in policies:
+        table.add_column(policy, justify="right", no_wrap=True)
+    groups: dict[tuple, dict[str, dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault((row["network"], row["scenario"], row["error"]), {})[row["policy"]] = row
+    for (network, scenario, error), by_policy in groups.items():
+        cells = [network, scenario, error]
+        for policy in policies:
+            row = by_policy[policy]
+            cells.append(f"{row['ratio_to_opt_median']:.4f}\n"
+                         f"[dim]{row['ratio_to_opt_p95']:.4f}[/]")
         table.add_row(*cells)
     return table

@@ -131,6 +131,13 @@ def run_experiment(name: str, options: Options | None = None) -> ExperimentResul
     if options.jobs is not None and (isinstance(options.jobs, bool)
                                      or not isinstance(options.jobs, int) or options.jobs < 1):
         raise ValueError(f"jobs {options.jobs!r}: give at least 1 worker")
+    if name == "estimation":
+        from .estimation import run_estimation
+
+        folder = results_folder(name, options)
+        rows, meta, plots = run_estimation(networks, scenarios, folder, options.quick,
+                                           options.seed, options.plots)
+        return ExperimentResult(name, rows, folder, meta, plots=plots)
     rows = experiment_rows(name, networks, scenarios, options.quick, options.streams)
     solver_options = {row.key: (dict(options.solver) if options.solver else gap_solver(row))
                for row in rows} if name == "gap" else {}

@@ -24,7 +24,7 @@ from typing import Any
 from instances.arrivals import check_streams
 from instances.generate import GENERATOR
 
-EXPERIMENTS = ("table1", "table2", "table3", "table4", "gap")
+EXPERIMENTS = ("table1", "table2", "table3", "table4", "gap", "estimation")
 TABLES = ("table1", "table2", "table3", "table4")
 # Table 4's arrival streams unless told otherwise (one per device, as the paper's trend needs).
 TABLE4_STREAMS = "per-device"

@@ -40,7 +40,7 @@ PREDICTIONS = {
     "known": "the instance's next W events, as they will arrive",
     "repeat": "the current event's rows repeated W times at the mean arrival rate seen so far",
 }
-DEFAULT_WINDOW = 3
+DEFAULT_WINDOW = 2
 DEFAULT_PREDICT = "known"
 
 
@@ -115,6 +115,9 @@ def run_lookahead(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
                   predict: str = DEFAULT_PREDICT) -> Schedule:
     """Run ``lookahead`` on an instance: its choices and their schedule (``ddp.evaluate``).
 
+    With estimated times (``inst.estimate``) it chooses on the estimates and is scored on the
+    actual times, as every policy.
+
     Parameters
     ----------
     inst : ddp.Instance
@@ -123,7 +126,7 @@ def run_lookahead(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
     predict : {"known", "repeat"}
         Where the next events come from (see the module docstring).
     """
-    schedule = ddp.evaluate(inst, lookahead_choices(inst, window, predict))
+    schedule = ddp.evaluate(inst, lookahead_choices(inst.as_estimated(), window, predict))
     return Schedule(schedule.choices, schedule.start_front, schedule.finish_front,
                     schedule.ready, schedule.start_cloud, schedule.finish_cloud,
                     schedule.makespan, policy="lookahead")
