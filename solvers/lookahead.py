@@ -33,6 +33,7 @@ from ddp.instance import event_rows
 from ddp.recurrence import MODE_GIVEN, schedule_kernel
 from ddp.schedule import Schedule, event_times
 
+from ._rollout_kernels import rollout_choices
 from ._window_kernels import window_point
 from .points import dominant_points
 
@@ -130,6 +131,24 @@ def run_lookahead(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
     return Schedule(schedule.choices, schedule.start_front, schedule.finish_front,
                     schedule.ready, schedule.start_cloud, schedule.finish_cloud,
                     schedule.makespan, policy="lookahead")
+
+
+def run_rollout(inst: ddp.Instance) -> Schedule:
+    """The fortified rollout of DDP, NS, AC and AF over the known future (``rollout``).
+
+    At each event every point is completed by each base policy to the end of the instance; the
+    policy follows the best complete plan seen so far, so its makespan is never above the best
+    of DDP, NS, AC and AF. It needs the whole future (the instance); a decision costs
+    ``O((k+1) n)`` steps. Chooses on estimates and is scored on actual times, as every policy.
+    """
+    decided = inst.as_estimated()
+    choices = rollout_choices(decided.arrival, decided.front, decided.trans, decided.cloud,
+                              decided.device, decided.unit, decided.devices,
+                              decided.cloud_units)
+    schedule = ddp.evaluate(inst, choices)
+    return Schedule(schedule.choices, schedule.start_front, schedule.finish_front,
+                    schedule.ready, schedule.start_cloud, schedule.finish_cloud,
+                    schedule.makespan, policy="rollout")
 
 
 class OnlineLookahead:

@@ -11,10 +11,10 @@ from ..instance import Instance
 from ..metrics import excess_over_opt_pct, ratio_to_opt, reduction_pct_or_none
 from ..policies import POLICIES
 from .common import console, format_choices, format_pct, load, print_json
-from .solve import add_lookahead_arguments, run_named, run_opt
+from .solve import FUTURE_AWARE, add_lookahead_arguments, run_named, run_opt
 
-# The rows of ``ddp compare``: the library's policies, then the rolling-horizon policy.
-COMPARED = (*POLICIES, "lookahead")
+# The rows of ``ddp compare``: the library's policies, then those that see the next events.
+COMPARED = (*POLICIES, *FUTURE_AWARE)
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:

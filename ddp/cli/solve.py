@@ -7,13 +7,21 @@ import argparse
 from rich.table import Table
 
 from solvers import METHODS, SolverUnavailable, Status, check_time_limit, solve
-from solvers.lookahead import DEFAULT_PREDICT, DEFAULT_WINDOW, PREDICTIONS, run_lookahead
+from solvers.lookahead import (
+    DEFAULT_PREDICT,
+    DEFAULT_WINDOW,
+    PREDICTIONS,
+    run_lookahead,
+    run_rollout,
+)
 
 from ..errors import InstanceError
 from ..policies import POLICIES, run_policy
 from .common import CliError, console, error_line, format_choices, load, print_json
 
 HEURISTICS = list(POLICIES)
+# Online policies that see the next events (solvers.lookahead): not in ddp's core.
+FUTURE_AWARE = ("lookahead", "rollout")
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -23,10 +31,13 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                     "stderr while the others are solved; the exit status is then 2.")
     parser.add_argument("files", nargs="+", metavar="FILE",
                         help="ddp-instance/1 JSON files (format: docs/formats.md)")
-    parser.add_argument("--policy", default="ddp", choices=[*HEURISTICS, "lookahead", "opt"],
+    parser.add_argument("--policy", default="ddp", choices=[*HEURISTICS, *FUTURE_AWARE, "opt"],
                         help="policy to run (default: ddp); lookahead: at each event the best "
                              "points of it and the next W events, only its own kept (rolling "
-                             "horizon); opt: the offline optimum with a proven lower bound")
+                             "horizon); rollout: each point completed by DDP, NS, AC and AF over "
+                             "the known future, the best plan so far followed (never worse than "
+                             "the best of them); opt: the offline optimum with a proven lower "
+                             "bound")
     add_lookahead_arguments(parser)
     parser.add_argument("--solver", default="auto", choices=METHODS,
                         help="exact method for --policy opt (default: auto, every method and "
@@ -64,10 +75,12 @@ def window_count(text: str) -> int:
 
 
 def run_named(inst, name: str, args: argparse.Namespace):
-    """The schedule of an online policy: ``ddp``'s own, or ``lookahead`` with the CLI's
-    ``--window`` and ``--predict``."""
+    """The schedule of an online policy: ``ddp``'s own, ``rollout``, or ``lookahead`` with the
+    CLI's ``--window`` and ``--predict``."""
     if name == "lookahead":
         return run_lookahead(inst, window=args.window, predict=args.predict)
+    if name == "rollout":
+        return run_rollout(inst)
     return run_policy(inst, name)
 
 

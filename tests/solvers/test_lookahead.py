@@ -10,7 +10,7 @@ from hypothesis import given
 import ddp
 from ddp.errors import InstanceError
 from solvers import solve
-from solvers.lookahead import OnlineLookahead, repeat_window, run_lookahead
+from solvers.lookahead import OnlineLookahead, repeat_window, run_lookahead, run_rollout
 from tests.helpers import any_instances, instances
 
 
@@ -92,3 +92,14 @@ def test_bad_arguments():
     online.push(5.0, [0, 1], [1, 0], [1, 0])
     with pytest.raises(InstanceError, match="arrival"):
         online.push(4.0, [0, 1], [1, 0], [1, 0])
+
+
+@given(any_instances(max_n=7, max_k=3, kind="int"))
+def test_rollout_is_never_worse_than_the_best_baseline(inst):
+    """The fortified rollout follows its best plan, which starts as the best of DDP, NS, AC
+    and AF run from the start: it ends no later than any of them, and not below OPT."""
+    schedule = run_rollout(inst)
+    best = min(ddp.run_policy(inst, name).makespan for name in ("ddp", "ns", "ac", "af"))
+    assert schedule.makespan <= best
+    assert schedule.makespan >= solve(inst, "brute").objective - 1e-9
+    assert schedule.makespan == ddp.evaluate(inst, schedule.choices).makespan

@@ -14,7 +14,7 @@ import pytest
 import ddp
 from ddp.cli import main
 from ddp.schedule import EVENT_TIMES
-from solvers.lookahead import run_lookahead
+from solvers.lookahead import run_lookahead, run_rollout
 from tests.helpers import POLICY_NAMES
 
 
@@ -219,11 +219,12 @@ def test_compare_json(files, capsys):
     assert code == 0 and err == []
     records = [r for r in json_lines(out) if r["policy"] != "opt"]  # OPT: tests/solvers
     inst = ddp.load_instance(files[1])
-    assert [r["policy"] for r in records] == [*ddp.POLICIES, "lookahead"]
+    assert [r["policy"] for r in records] == [*ddp.POLICIES, "lookahead", "rollout"]
     ddp_makespan = ddp.run_policy(inst, "ddp").makespan
+    special = {"lookahead": run_lookahead, "rollout": run_rollout}
     for record in records:
-        schedule = (run_lookahead(inst) if record["policy"] == "lookahead"
-                    else ddp.run_policy(inst, record["policy"]))
+        schedule = special.get(record["policy"], lambda i, p=record["policy"]:
+                               ddp.run_policy(i, p))(inst)
         assert record["file"] == str(files[1])
         assert record["makespan"] == schedule.makespan
         assert record["choices"] == schedule.choices.tolist()

@@ -87,7 +87,7 @@ def test_compare_json_has_opt_row_and_gap(files, capsys):
     code, out, err = run(["compare", files["single"], "--json", "--time-limit", 20], capsys)
     assert code == 0 and err == []
     records = [json.loads(line) for line in out]
-    assert [r["policy"] for r in records] == [*ddp.POLICIES, "lookahead", "opt"]
+    assert [r["policy"] for r in records] == [*ddp.POLICIES, "lookahead", "rollout", "opt"]
     opt = records[-1]
     ddp_makespan = records[0]["makespan"]
     assert opt["status"] == "optimal" and opt["solver"] == "auto"
