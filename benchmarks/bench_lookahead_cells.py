@@ -1,0 +1,75 @@
+"""The future-aware policies on the quick cells of ``ddp experiment gap``: per cell, the median
+ratio to OPT of DDP, NS, AC, AF, ``lookahead`` (W = 2 and 3 known, W = 2 repeat) and
+``rollout``, how many instances each future-aware policy ends after the best of DDP, NS, AC and
+AF, and its cost per decision.
+
+Run: ``python benchmarks/bench_lookahead_cells.py [--scenarios paper,edge-3g,edge-lte,edge-wifi]``.
+One JSON line per cell. OPT is the gap experiment's solver for the cell (ratios over the lower
+bound where it is not proven, as ``experiments.gap``). Timings come from one run on one machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+
+import ddp
+import instances
+import solvers
+from experiments.specs import gap_cells, gap_solver, instance_seeds
+from solvers.lookahead import run_lookahead, run_rollout
+
+BASELINES = ("ddp", "ns", "ac", "af")
+FUTURE_AWARE = {
+    "lookahead-w2": lambda inst: run_lookahead(inst, 2, "known"),
+    "lookahead-w3": lambda inst: run_lookahead(inst, 3, "known"),
+    "lookahead-w2-repeat": lambda inst: run_lookahead(inst, 2, "repeat"),
+    "rollout": run_rollout,
+}
+
+
+def cell_figures(row) -> dict:
+    options = gap_solver(row)
+    method = options.pop("method")
+    time_limit = options.pop("time_limit")
+    ratios: dict[str, list[float]] = {}
+    worse = dict.fromkeys(FUTURE_AWARE, 0)
+    costs: dict[str, list[float]] = {name: [] for name in FUTURE_AWARE}
+    for seed in instance_seeds(row, 0):
+        inst = instances.generate(seed=seed, **row.generate_kwargs())
+        result = solvers.solve(inst, method, time_limit, **options)
+        reference = result.objective if str(result.status) == "optimal" else result.lower_bound
+        makespans = {name: ddp.run_policy(inst, name).makespan for name in BASELINES}
+        best = min(makespans.values())
+        for name, run in FUTURE_AWARE.items():
+            started = time.perf_counter()
+            makespans[name] = run(inst).makespan
+            costs[name].append((time.perf_counter() - started) / inst.n * 1e3)
+            worse[name] += makespans[name] > best * (1 + 1e-9)
+        for name, makespan in makespans.items():
+            ratios.setdefault(name, []).append(makespan / reference)
+    return {"cell": row.key, "instances": row.count,
+            "ratio_median": {k: round(float(np.median(v)), 4) for k, v in ratios.items()},
+            "ratio_max": {k: round(float(np.max(v)), 4) for k, v in ratios.items()},
+            "worse_than_best_baseline": worse,
+            "ms_per_decision_median": {k: round(float(np.median(v)), 3)
+                                       for k, v in costs.items()}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenarios", default=",".join(instances.SCENARIOS))
+    parser.add_argument("--networks", default=",".join(instances.NETWORKS))
+    args = parser.parse_args()
+    warm = instances.generate(events=4)
+    for run in FUTURE_AWARE.values():
+        run(warm)  # compile
+    for row in gap_cells(args.networks.split(","), args.scenarios.split(","), quick=True):
+        print(json.dumps(cell_figures(row)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
