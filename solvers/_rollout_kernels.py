@@ -1,11 +1,14 @@
-"""numba kernel of the fortified rollout: each event's point chosen by completing the known
-future with the base policies (DDP, NS, All at Cloud, All at Front) from every point.
+"""numba kernel of ``rollout``: ``lookahead``'s choices, guarded by complete plans of the known
+future built with the base policies (DDP, NS, All at Cloud, All at Front).
 
-At event ``j`` every point ``p`` is tried, and after it the remaining events are run by each base
-policy; the best ``(p, base)`` completion is a complete plan. The policy keeps the best plan seen
-so far and replaces it only by a strictly better one, so it follows a plan whose makespan never
-grows: the final makespan is at most that of the best plan at event 0, which includes each base
-policy run from the start (``p`` its own choice). Every time comes from ``ddp.recurrence.step``.
+A *completion* of point ``p`` for event ``j`` is ``p`` followed by one base policy over the rest
+of the events; its value is the makespan. The policy keeps a best plan: at event 0 the best
+completion of every point (which includes each base policy run from the start). At each event
+the window search of ``lookahead`` proposes a point; its best completion replaces the plan when
+it is no worse, and the event takes the plan's point (otherwise every point's completions are
+tried for a strictly better plan first). The followed plan's makespan never grows, so the final
+makespan is at most the best of the four base policies. Every time comes from
+``ddp.recurrence.step``.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import numpy as np
 
 from ddp._jit import njit
 from ddp.recurrence import ddp_point, ns_point, step
+
+from ._window_kernels import window_point
 
 BASE_DDP = 0
 BASE_NS = 1
@@ -50,11 +55,37 @@ def _complete(base, begin, arrival, front, trans, cloud, device, unit, front_fre
 
 
 @njit
-def rollout_choices(arrival, front, trans, cloud, device, unit, devices, units):
-    """The points of the fortified rollout on a whole (known) instance."""
+def _best_completion(j, p, arrival, front, trans, cloud, device, unit, front_free, cloud_free,
+                     makespan, trial, trial_front, trial_cloud, best_plan):
+    """The least makespan of point ``p`` for event ``j`` then a base policy (its plan to
+    ``best_plan[j:]``)."""
+    d = device[j]
+    u = unit[j]
+    first = step(front_free[d], cloud_free[u], arrival[j], front[j, p], trans[j, p], cloud[j, p])
+    best = np.inf
+    for base in range(BASES):
+        trial_front[:] = front_free
+        trial_cloud[:] = cloud_free
+        trial_front[d] = first[1]
+        trial_cloud[u] = first[4]
+        trial[j] = p
+        value = _complete(base, j + 1, arrival, front, trans, cloud, device, unit, trial_front,
+                          trial_cloud, max(makespan, first[4]), trial)
+        if value < best:
+            best = value
+            best_plan[j:] = trial[j:]
+    return best
+
+
+@njit
+def rollout_choices(arrival, front, trans, cloud, device, unit, devices, units, kept_index,
+                    kept_count, window):
+    """The points of ``rollout`` on a whole (known) instance, guided by windows of ``window``
+    events after each one (``kept_*``: the non-dominated points, as ``lookahead``)."""
     n, width = front.shape
     choices = np.zeros(n, dtype=np.int64)
     plan = np.zeros(n, dtype=np.int64)
+    candidate = np.zeros(n, dtype=np.int64)
     trial = np.zeros(n, dtype=np.int64)
     plan_value = np.inf
     front_free = np.zeros(devices)
@@ -63,24 +94,36 @@ def rollout_choices(arrival, front, trans, cloud, device, unit, devices, units):
     trial_cloud = np.empty(units)
     makespan = 0.0
     for j in range(n):
-        d = device[j]
-        u = unit[j]
-        for p in range(width):
-            first = step(front_free[d], cloud_free[u], arrival[j], front[j, p], trans[j, p],
-                         cloud[j, p])
-            for base in range(BASES):
-                trial_front[:] = front_free
-                trial_cloud[:] = cloud_free
-                trial_front[d] = first[1]
-                trial_cloud[u] = first[4]
-                trial[j] = p
-                value = _complete(base, j + 1, arrival, front, trans, cloud, device, unit,
-                                  trial_front, trial_cloud, max(makespan, first[4]), trial)
+        if j == 0:
+            for p in range(width):
+                value = _best_completion(j, p, arrival, front, trans, cloud, device, unit,
+                                         front_free, cloud_free, makespan, trial, trial_front,
+                                         trial_cloud, candidate)
                 if value < plan_value:
                     plan_value = value
-                    plan[j:] = trial[j:]
+                    plan[j:] = candidate[j:]
+        stop = min(n, j + 1 + window)
+        guide, _ = window_point(front_free, cloud_free, arrival[j:stop], front[j:stop],
+                                trans[j:stop], cloud[j:stop], device[j:stop], unit[j:stop],
+                                kept_index[j:stop], kept_count[j:stop])
+        value = _best_completion(j, guide, arrival, front, trans, cloud, device, unit,
+                                 front_free, cloud_free, makespan, trial, trial_front,
+                                 trial_cloud, candidate)
+        if value <= plan_value:
+            plan_value = value
+            plan[j:] = candidate[j:]
+        else:
+            for p in range(width):
+                value = _best_completion(j, p, arrival, front, trans, cloud, device, unit,
+                                         front_free, cloud_free, makespan, trial, trial_front,
+                                         trial_cloud, candidate)
+                if value < plan_value:
+                    plan_value = value
+                    plan[j:] = candidate[j:]
         p = plan[j]
         choices[j] = p
+        d = device[j]
+        u = unit[j]
         times = step(front_free[d], cloud_free[u], arrival[j], front[j, p], trans[j, p],
                      cloud[j, p])
         front_free[d] = times[1]

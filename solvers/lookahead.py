@@ -133,18 +133,23 @@ def run_lookahead(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
                     schedule.makespan, policy="lookahead")
 
 
-def run_rollout(inst: ddp.Instance) -> Schedule:
-    """The fortified rollout of DDP, NS, AC and AF over the known future (``rollout``).
+def run_rollout(inst: ddp.Instance, window: int = DEFAULT_WINDOW) -> Schedule:
+    """``rollout``: ``lookahead``'s choices (known future, ``window``), guarded by complete plans.
 
-    At each event every point is completed by each base policy to the end of the instance; the
-    policy follows the best complete plan seen so far, so its makespan is never above the best
-    of DDP, NS, AC and AF. It needs the whole future (the instance); a decision costs
-    ``O((k+1) n)`` steps. Chooses on estimates and is scored on actual times, as every policy.
+    At each event the window's point is completed by each of DDP, NS, AC and AF over the rest of
+    the instance; the policy follows the best complete plan seen so far (the window's whenever
+    its completion is no worse), so its makespan is never above the best of DDP, NS, AC and AF
+    (see ``solvers/_rollout_kernels.py``). It needs the whole future (the instance); a decision
+    costs a window search and ``O((k+1) n)`` recurrence steps. Chooses on estimates and is
+    scored on actual times, as every policy.
     """
+    window = check_window(window)
     decided = inst.as_estimated()
+    _, _, _, kept_index, kept_count = dominant_points(decided.front, decided.trans,
+                                                      decided.cloud)
     choices = rollout_choices(decided.arrival, decided.front, decided.trans, decided.cloud,
                               decided.device, decided.unit, decided.devices,
-                              decided.cloud_units)
+                              decided.cloud_units, kept_index, kept_count, window)
     schedule = ddp.evaluate(inst, choices)
     return Schedule(schedule.choices, schedule.start_front, schedule.finish_front,
                     schedule.ready, schedule.start_cloud, schedule.finish_cloud,

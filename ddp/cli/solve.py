@@ -34,10 +34,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--policy", default="ddp", choices=[*HEURISTICS, *FUTURE_AWARE, "opt"],
                         help="policy to run (default: ddp); lookahead: at each event the best "
                              "points of it and the next W events, only its own kept (rolling "
-                             "horizon); rollout: each point completed by DDP, NS, AC and AF over "
-                             "the known future, the best plan so far followed (never worse than "
-                             "the best of them); opt: the offline optimum with a proven lower "
-                             "bound")
+                             "horizon); rollout: lookahead's choice (known future) guarded by "
+                             "complete plans of DDP, NS, AC and AF, the best plan so far followed "
+                             "(never worse than the best of them); opt: the offline optimum with "
+                             "a proven lower bound")
     add_lookahead_arguments(parser)
     parser.add_argument("--solver", default="auto", choices=METHODS,
                         help="exact method for --policy opt (default: auto, every method and "
@@ -55,8 +55,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def add_lookahead_arguments(parser: argparse.ArgumentParser) -> None:
     """``--window`` and ``--predict``, the settings of the lookahead policy."""
     parser.add_argument("--window", type=window_count, default=DEFAULT_WINDOW, metavar="W",
-                        help=f"lookahead: how many events after the deciding one are chosen "
-                             f"with it (default: {DEFAULT_WINDOW}; 0 is DDP)")
+                        help=f"lookahead and rollout: how many events after the deciding one "
+                             f"are chosen with it (default: {DEFAULT_WINDOW}; lookahead with 0 "
+                             f"is DDP)")
     parser.add_argument("--predict", default=DEFAULT_PREDICT, choices=list(PREDICTIONS),
                         help="lookahead: where the next W events come from: "
                              + "; ".join(f"{k}: {v}" for k, v in PREDICTIONS.items())
@@ -80,7 +81,7 @@ def run_named(inst, name: str, args: argparse.Namespace):
     if name == "lookahead":
         return run_lookahead(inst, window=args.window, predict=args.predict)
     if name == "rollout":
-        return run_rollout(inst)
+        return run_rollout(inst, window=args.window)
     return run_policy(inst, name)
 
 
