@@ -30,14 +30,14 @@ import numpy as np
 import ddp
 import instances
 import solvers
-from solvers.lookahead import run_lookahead
+from solvers.lookahead import run_lookahead, run_rollout
 
 from . import output
 
 NOISE = (0.0, 0.05, 0.10, 0.20, 0.40)
 BIAS = (-0.20, -0.10, 0.10, 0.20)
 STALE = (1, 2, 5, 10)
-POLICIES = ("ddp", "ns", "ac", "af", "lookahead", "opt-on-estimates")
+POLICIES = ("ddp", "ns", "ac", "af", "lookahead", "rollout", "opt-on-estimates")
 SETTING = {"n": 10, "interval": "0-720", "devices": 1, "cloud_units": 1}
 FULL_COUNT = 20
 QUICK_COUNT = 5
@@ -79,6 +79,7 @@ def makespans(inst: ddp.Instance) -> dict[str, float]:
     """Every policy's makespan on ``inst`` (chosen on its estimate, scored on its times)."""
     out = {name: ddp.run_policy(inst, name).makespan for name in POLICIES[:4]}
     out["lookahead"] = run_lookahead(inst).makespan
+    out["rollout"] = run_rollout(inst).makespan
     out["opt-on-estimates"] = ddp.evaluate(inst, _optimum(inst.as_estimated()).choices).makespan
     return out
 
