@@ -18,7 +18,7 @@ from solvers import OPTIMAL_RTOL
 
 from .specs import Row
 
-GAP_POLICIES = ("ddp", "ns", "ac")
+GAP_POLICIES = ("ddp", "ns", "ac", "lookahead", "rollout")
 
 
 def reference(record: dict[str, Any]) -> tuple[float | None, bool]:
@@ -38,8 +38,9 @@ def ratios(records: list[dict[str, Any]], policy: str) -> np.ndarray:
     values = []
     for record in records:
         ref, _ = reference(record)
-        if ref is not None and ref > 0:
-            values.append(ratio_to_opt(record["makespans"][policy], ref))
+        makespan = record["makespans"].get(policy)  # absent from records made without it
+        if ref is not None and ref > 0 and makespan is not None:
+            values.append(ratio_to_opt(makespan, ref))
     return np.array(values, dtype=float)
 
 
@@ -59,7 +60,8 @@ def gap_row(row: Row, records: list[dict[str, Any]], quick: bool) -> dict[str, A
     -------
     dict
         ``experiment, network, scenario, setting, instances, proven, upper_bound,
-        ratio_median, ratio_p95, ratio_max`` and the same three prefixed ``ns_`` and ``ac_``,
+        ratio_median, ratio_p95, ratio_max`` and the same three prefixed ``ns_``, ``ac_``,
+        ``lookahead_`` and ``rollout_`` (the policies that see the next events, default settings),
         ``mean_n``, ``solve_s_max``, ``methods``, ``quick``.
     """
     proven = sum(1 for r in records if reference(r)[1])

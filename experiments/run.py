@@ -32,6 +32,7 @@ from .specs import (
     experiment_rows,
     gap_solver,
     instance_seeds,
+    record_complete,
 )
 from .store import RecordStore
 from .tables import table_rows
@@ -159,10 +160,12 @@ def _run_locked(name: str, options: Options, rows: list[Row], networks: list[str
                         needs_opt=name == "gap")
 
     seeds = {row.key: instance_seeds(row, options.seed) for row in rows}
-    reused = sum(len(store.for_row(row.key, seeds[row.key])) for row in rows)
+    reused = sum(1 for row in rows for record in store.for_row(row.key, seeds[row.key])
+                 if record_complete(record, name))
     units = []
     for row in rows:
-        pending = [s for s in seeds[row.key] if (row.key, s) not in store]
+        pending = [s for s in seeds[row.key] if (row.key, s) not in store
+                   or not record_complete(store.records[(row.key, s)], name)]
         units.extend(split_units(row, pending, solver_options.get(row.key)))
 
     started = time.perf_counter()

@@ -30,6 +30,15 @@ TABLES = ("table1", "table2", "table3", "table4")
 TABLE4_STREAMS = "per-device"
 BASELINES = ("af", "fb", "ac", "ns")
 POLICIES = ("ddp", *BASELINES)
+# Policies that see the next events (solvers.lookahead, default settings): in gap records only.
+FUTURE_AWARE = ("lookahead", "rollout")
+
+
+def record_complete(record: dict[str, Any], experiment: str) -> bool:
+    """Whether a stored record has every policy the experiment records now (a record written
+    before a policy was added is recomputed on --resume)."""
+    wanted = (*POLICIES, *(FUTURE_AWARE if experiment == "gap" else ()))
+    return all(name in record.get("makespans", {}) for name in wanted)
 
 # Instances of one row: full size (the paper's count for random rows) and --quick.
 FULL_COUNT = 1000

@@ -16,6 +16,7 @@ from typing import Any
 import ddp
 import instances
 import solvers
+from solvers.lookahead import run_lookahead, run_rollout
 
 from .specs import POLICIES, Row
 
@@ -92,6 +93,9 @@ def instance_record(row: Row, seed: int, solver: dict[str, Any] | None) -> dict[
     started = time.perf_counter()
     inst = instances.generate(seed=seed, **row.generate_kwargs())
     makespans = {name: float(ddp.run_policy(inst, name).makespan) for name in POLICIES}
+    if solver is not None:  # gap cells: also the policies that see the next events
+        makespans["lookahead"] = float(run_lookahead(inst).makespan)
+        makespans["rollout"] = float(run_rollout(inst).makespan)
     record: dict[str, Any] = {"row": row.key, "seed": int(seed), "n": int(inst.n),
                               "makespans": makespans}
     if solver is not None:

@@ -75,9 +75,11 @@ def test_formats_page_examples_are_valid(tmp_path):
     blocks = _json_blocks(DOCS / "formats.md")
     formats = [block["format"] for block in blocks]
     assert formats.count("ddp-instance/1") == 2 and formats.count("ddp-profile/1") == 1
+    assert formats.count("ddp-instance/1.1") == 1
     for index, block in enumerate(blocks):
-        if block["format"] == "ddp-instance/1":
-            ddp.parse_instance(json.dumps(block))
+        if block["format"].startswith("ddp-instance/"):
+            inst = ddp.parse_instance(json.dumps(block))
+            assert (inst.estimate is not None) == ("estimate" in block)
         else:
             path = tmp_path / f"profile{index}.json"
             path.write_text(json.dumps(block))

@@ -74,3 +74,17 @@ def test_a_proven_record_with_a_lower_bound_below_the_optimum_is_inconsistent():
     assert is_consistent({"opt": _opt(100.0, 100.0 * (1 - 1e-9), "optimal")})
     assert not is_consistent({"opt": _opt(100.0, 90.0, "optimal")})
     assert is_consistent({"opt": _opt(100.0, 90.0, "feasible")})
+
+
+def test_gap_records_without_the_future_aware_policies_are_recomputed_on_resume():
+    """A gap record written before lookahead and rollout existed is incomplete: --resume
+    recomputes it; a table record needs only the paper's policies."""
+    from experiments.specs import record_complete
+
+    old = {"makespans": {name: 1.0 for name in ("ddp", "af", "fb", "ac", "ns")}}
+    assert not record_complete(old, "gap") and record_complete(old, "table1")
+    new = {"makespans": {**old["makespans"], "lookahead": 1.0, "rollout": 1.0}}
+    assert record_complete(new, "gap")
+    cell = gap_row(ROW, [_record(0, 110.0, 0, 0, 120.0, 130.0, _opt(100.0, 100.0, "optimal"))],
+                   quick=True)
+    assert cell["lookahead_ratio_median"] is None and cell["ratio_median"] == pytest.approx(1.1)
