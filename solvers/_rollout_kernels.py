@@ -37,7 +37,8 @@ def _complete(base, begin, arrival, front, trans, cloud, device, unit, front_fre
         d = device[e]
         u = unit[e]
         if base == BASE_DDP:
-            p = ddp_point(front_free[d], cloud_free[u], arrival[e], front[e], trans[e], cloud[e])
+            p = ddp_point(front_free[d], cloud_free[u], arrival[e], front[e], trans[e],
+                          cloud[e])[0]
         elif base == BASE_NS:
             p = ns_point(front[e], trans[e], cloud[e])
         elif base == BASE_CLOUD:
