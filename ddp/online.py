@@ -16,8 +16,11 @@ import numpy as np
 from .errors import InstanceError
 from .instance import event_rows
 from .limits import MAX_CLOUD_UNITS, MAX_DEVICES, MAX_TOTAL_TIME
-from .recurrence import MODE_DDP, schedule_kernel
+from .recurrence import MODE_DDP, MODE_QA, schedule_kernel
 from .schedule import Schedule, event_times
+
+# The state-aware policies the online form runs (``policy=``): DDP and the queue-aware QA.
+ONLINE_MODES = {"ddp": MODE_DDP, "qa": MODE_QA}
 
 
 def _index(value, key: str, count: int, event: int | None, what: str) -> int:
@@ -39,7 +42,8 @@ def _count(value, key: str, maximum: int) -> int:
 
 
 class OnlineDDP:
-    """Online DDP over ``devices`` front-end devices and ``cloud_units`` cloud units.
+    """Online DDP over ``devices`` front-end devices and ``cloud_units`` cloud units
+    (``policy="qa"``: the queue-aware rule instead, ``ddp.policies.POLICIES``).
 
     Devices are numbered from 0; a device number not seen before joins with an idle queue (the
     paper lets the number of front-end devices change), up to ``ddp.limits.MAX_DEVICES``. Units
@@ -55,7 +59,10 @@ class OnlineDDP:
     91.0
     """
 
-    def __init__(self, devices: int = 1, cloud_units: int = 1):
+    def __init__(self, devices: int = 1, cloud_units: int = 1, policy: str = "ddp"):
+        if policy not in ONLINE_MODES:
+            raise ValueError(f"policy must be one of {', '.join(ONLINE_MODES)}, got {policy!r}")
+        self.policy = policy
         self.front_free = np.zeros(_count(devices, "devices", MAX_DEVICES))
         self.cloud_free = np.zeros(_count(cloud_units, "cloud_units", MAX_CLOUD_UNITS))
         self._width: int | None = None
@@ -129,7 +136,7 @@ class OnlineDDP:
             front_free = np.concatenate([front_free, np.zeros(device + 1 - len(front_free))])
         choice = np.zeros(1, dtype=np.int64)
         times = event_times(1)
-        finish = schedule_kernel(MODE_DDP, np.array([arrival]), *rows, np.array([device]),
+        finish = schedule_kernel(ONLINE_MODES[self.policy], np.array([arrival]), *rows, np.array([device]),
                                  np.array([unit]), front_free, self.cloud_free, choice,
                                  *times)
         self.front_free = front_free
@@ -145,4 +152,4 @@ class OnlineDDP:
         """The schedule of every event pushed so far."""
         times = np.ascontiguousarray(np.array(self._times).reshape(-1, 5).T)
         return Schedule.from_event_times(np.array(self._choices, dtype=np.int64), times,
-                                         self.makespan, policy="ddp")
+                                         self.makespan, policy=self.policy)

@@ -1,11 +1,12 @@
-"""The online policies of the paper: DDP and the four baselines AC, AF, FB, NS."""
+"""The online policies of the paper (DDP and the four baselines AC, AF, FB, NS) and QA, a
+queue-aware DDP."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from .instance import Instance
-from .recurrence import MODE_DDP, MODE_GIVEN, MODE_NS, run_kernel
+from .recurrence import MODE_DDP, MODE_GIVEN, MODE_NS, MODE_QA, run_kernel
 from .schedule import Schedule
 
 POLICIES = {
@@ -14,15 +15,17 @@ POLICIES = {
     "ac": "All at Cloud: point 0, the clip is sent",
     "af": "All at Front: point k, only the result is sent",
     "fb": "Feature Based: the instance's feature point (default k-1)",
+    "qa": "Queue-aware DDP: per event, the point of least max(its cloud finish, DDP's cloud "
+          "finish of a copy arriving at the same time), charging the queue it leaves",
 }
 
 
 # The policies the kernel chooses points for; every other policy uses one fixed point.
-CHOOSING_MODES = {"ddp": MODE_DDP, "ns": MODE_NS}
+CHOOSING_MODES = {"ddp": MODE_DDP, "ns": MODE_NS, "qa": MODE_QA}
 
 
 def fixed_point(inst: Instance, name: str) -> int | None:
-    """The point a fixed policy uses for every event (None for DDP and NS)."""
+    """The point a fixed policy uses for every event (None for DDP, NS and QA)."""
     return {"ac": 0, "af": inst.k, "fb": inst.feature_point}.get(name)
 
 

@@ -1,8 +1,9 @@
 """The schedule recurrence of ``docs/model.md``, written once, and the kernel every policy runs in.
 
 ``step`` is the recurrence for one event; ``ddp_point`` and ``ns_point`` are the two state-aware
-and state-free choices; ``schedule_kernel`` runs events in order, choosing (DDP, NS) or reading a
-given choice, and applies ``step`` in the same pass. ``evaluate`` (fixed choices), every policy,
+and state-free choices, ``qa_point`` DDP charged for the queue it leaves; ``schedule_kernel``
+runs events in order, choosing (DDP, NS, QA) or reading a given choice, and applies ``step`` in
+the same pass. ``evaluate`` (fixed choices), every policy,
 the online form, the batch form and the solvers' re-evaluation all go through it: there is no
 second implementation of the recurrence in the project.
 """
@@ -20,6 +21,7 @@ from .schedule import Schedule, event_times
 MODE_GIVEN = 0  # read ``choices`` (evaluate, AC, AF, FB, a solver's answer)
 MODE_DDP = 1  # paper Alg. 1: argmin of the event's cloud finish given the current state
 MODE_NS = 2  # Neurosurgeon: argmin of F + T + C, ignoring queues
+MODE_QA = 3  # queue-aware: argmin of the later of its cloud finish and a same-time copy's
 
 
 @njit(inline="always")
@@ -68,6 +70,28 @@ def ns_point(front_row, trans_row, cloud_row):
 
 
 @njit(inline="always")
+def qa_point(front_free, cloud_free, arrival, front_row, trans_row, cloud_row):
+    """The queue-aware point: DDP's choice charged for the queue it leaves behind.
+
+    Each point is valued at the later of the event's cloud finish and the cloud finish DDP
+    would give a copy of the event arriving at the same time, from the state the point leaves
+    (the copy waits for the device time and unit time the point takes). Least value, ties to the
+    smallest point. ``k + 1`` DDP searches per event.
+    """
+    best_point = 0
+    best_value = np.inf
+    for point in range(front_row.shape[0]):
+        times = step(front_free, cloud_free, arrival, front_row[point], trans_row[point],
+                     cloud_row[point])
+        copy_finish = ddp_point(times[1], times[4], arrival, front_row, trans_row, cloud_row)[1]
+        value = max(times[4], copy_finish)
+        if value < best_value:
+            best_value = value
+            best_point = point
+    return best_point
+
+
+@njit(inline="always")
 def _run_events(mode, arrival, front, trans, cloud, device, unit, front_free, cloud_free,
                 choices, start_front, finish_front, ready, start_cloud, finish_cloud):
     # The event loop of ``schedule_kernel``, inlined there once per mode: ``mode`` is then a
@@ -99,6 +123,10 @@ def _run_events(mode, arrival, front, trans, cloud, device, unit, front_free, cl
             choices[event] = point
         elif mode == MODE_NS:
             point = ns_point(front_row, trans_row, cloud_row)
+            choices[event] = point
+        elif mode == MODE_QA:
+            point = qa_point(device_free, unit_free, arrival[event], front_row, trans_row,
+                             cloud_row)
             choices[event] = point
         else:
             point = choices[event]
@@ -134,6 +162,10 @@ def schedule_kernel(mode, arrival, front, trans, cloud, device, unit, front_free
     """
     if mode == MODE_DDP:
         return _run_events(MODE_DDP, arrival, front, trans, cloud, device, unit, front_free,
+                           cloud_free, choices, start_front, finish_front, ready, start_cloud,
+                           finish_cloud)
+    if mode == MODE_QA:
+        return _run_events(MODE_QA, arrival, front, trans, cloud, device, unit, front_free,
                            cloud_free, choices, start_front, finish_front, ready, start_cloud,
                            finish_cloud)
     if mode == MODE_NS:

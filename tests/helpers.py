@@ -24,7 +24,7 @@ from instances.random import random_instance  # noqa: F401 (re-exported for the 
 
 # The online policies, written out here (not read from ``ddp.POLICIES``) so that a test can
 # check the library's list against it.
-POLICY_NAMES = ("ddp", "ns", "ac", "af", "fb")
+POLICY_NAMES = ("ddp", "ns", "ac", "af", "fb", "qa")
 
 TIME_KINDS = ("int", "dyadic", "float")
 

@@ -51,27 +51,20 @@ def ns_point(front: list[float], trans: list[float], cloud: list[float]) -> int:
     return min(range(len(values)), key=lambda i: (values[i], i))
 
 
-def qa_point(front_free: float, cloud_free: float, arrival: float, next_arrival: float,
-             front: list[float], trans: list[float], cloud: list[float]) -> int:
+def qa_point(front_free: float, cloud_free: float, arrival: float, front: list[float],
+             trans: list[float], cloud: list[float]) -> int:
     """The queue-aware choice: ``argmin_i max(Z_i, Z'_i)`` with ``Z_i`` the event's cloud finish
-    with point ``i`` and ``Z'_i`` DDP's cloud finish of a copy of the event arriving at
-    ``next_arrival`` from the state point ``i`` leaves. Ties go to the smallest ``i``."""
+    with point ``i`` and ``Z'_i`` DDP's cloud finish of a copy of the event arriving at the same
+    time, from the state point ``i`` leaves. Ties go to the smallest ``i``."""
     values = []
     for i in range(len(front)):
         finish_front = max(front_free, arrival) + front[i]
         finish = max(finish_front + trans[i], cloud_free) + cloud[i]
-        copy_start = max(finish_front, next_arrival)
+        copy_start = max(finish_front, arrival)
         copy = min(max(copy_start + front[p] + trans[p], finish) + cloud[p]
                    for p in range(len(front)))
         values.append(max(finish, copy))
     return min(range(len(values)), key=lambda i: (values[i], i))
-
-
-def next_arrival(inst, j: int) -> float:
-    """The queue-aware rule's expected next arrival: ``a_j`` plus the mean gap between the
-    arrivals so far (``(a_j - a_0) / j``; 0 for the first event)."""
-    a = float(inst.arrival[j])
-    return a if j == 0 else a + (a - float(inst.arrival[0])) / j
 
 
 def fixed_points(inst, policy: str) -> list[int] | None:
@@ -102,8 +95,7 @@ def schedule(inst, choices=None, policy: str | None = None) -> NaiveSchedule:
         elif policy == "ns":
             x = ns_point(front, trans, cloud)
         elif policy == "qa":
-            x = qa_point(front_free.get(d, 0.0), cloud_free.get(u, 0.0), a, next_arrival(inst, j),
-                         front, trans, cloud)
+            x = qa_point(front_free.get(d, 0.0), cloud_free.get(u, 0.0), a, front, trans, cloud)
         else:
             raise ValueError(f"unknown policy {policy!r}")
         start_front = max(front_free.get(d, 0.0), a)

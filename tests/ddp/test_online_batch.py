@@ -176,3 +176,20 @@ def test_batch_unknown_policy_is_an_error():
     inst = ddp.Instance([0], [[0, 1]], [[1, 0]], [[1, 0]])
     with pytest.raises(ValueError, match="unknown policy"):
         ddp.run_policy_batch([inst], "best")
+
+
+@given(instances(max_n=8, max_k=4, devices=(1, 3), units=(1, 2), kind="int"))
+def test_online_qa_matches_the_batch_policy(inst):
+    """``OnlineDDP(policy="qa")`` fed an instance's events gives ``run_policy(inst, "qa")``."""
+    online = ddp.OnlineDDP(inst.devices, inst.cloud_units, policy="qa")
+    for j in range(inst.n):
+        online.push(inst.arrival[j], inst.front[j], inst.trans[j], inst.cloud[j],
+                    int(inst.device[j]), int(inst.unit[j]))
+    batch = ddp.run_policy(inst, "qa")
+    np.testing.assert_array_equal(online.schedule().choices, batch.choices)
+    assert online.makespan == batch.makespan and online.schedule().policy == "qa"
+
+
+def test_online_rejects_an_unknown_policy():
+    with pytest.raises(ValueError, match="policy"):
+        ddp.OnlineDDP(policy="ac")

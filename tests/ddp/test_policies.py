@@ -170,3 +170,12 @@ def test_unknown_policy_is_an_error_listing_the_known_ones():
     """An unknown policy name raises ValueError listing the known names."""
     with pytest.raises(ValueError, match=r"unknown policy 'opt'.*ddp, ns, ac, af, fb"):
         ddp.run_policy(spec_example(), "opt")
+
+
+def test_qa_avoids_the_greedy_trap():
+    """Events at once that DDP queues on the device (each finishes there 1 before it would in
+    the cloud): QA sees that a copy of the event would wait and sends the clips."""
+    n, scale = 6, 20
+    inst = ddp.Instance([0] * n, [[0, scale]] * n, [[scale, 0]] * n, [[1, 0]] * n)
+    assert ddp.run_policy(inst, "ddp").makespan == n * scale
+    assert ddp.run_policy(inst, "qa").makespan <= scale + n
