@@ -136,9 +136,9 @@ class OnlineDDP:
             front_free = np.concatenate([front_free, np.zeros(device + 1 - len(front_free))])
         choice = np.zeros(1, dtype=np.int64)
         times = event_times(1)
-        finish = schedule_kernel(ONLINE_MODES[self.policy], np.array([arrival]), *rows, np.array([device]),
-                                 np.array([unit]), front_free, self.cloud_free, choice,
-                                 *times)
+        finish = schedule_kernel(ONLINE_MODES[self.policy], np.array([arrival]), *rows,
+                                 np.array([device]), np.array([unit]), front_free,
+                                 self.cloud_free, choice, *times)
         self.front_free = front_free
         self._largest_sum = largest_sum
         self._width = rows[0].shape[1]
