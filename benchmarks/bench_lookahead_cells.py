@@ -1,5 +1,5 @@
 """The future-aware policies on the quick cells of ``ddp experiment gap``: per cell, the median
-ratio to OPT of DDP, NS, AC, AF, ``lookahead`` (W = 2 and 3 known, W = 2 repeat) and
+ratio to OPT of DDP, NS, AC, AF, QA, ``lookahead`` (W = 2 and 3 known, W = 2 repeat) and
 ``rollout``, how many instances each future-aware policy ends after the best of DDP, NS, AC and
 AF, and its cost per decision.
 
@@ -44,6 +44,10 @@ def cell_figures(row) -> dict:
         reference = result.objective if str(result.status) == "optimal" else result.lower_bound
         makespans = {name: ddp.run_policy(inst, name).makespan for name in BASELINES}
         best = min(makespans.values())
+        started = time.perf_counter()
+        makespans["qa"] = ddp.run_policy(inst, "qa").makespan
+        costs.setdefault("qa", []).append((time.perf_counter() - started) / inst.n * 1e3)
+        worse["qa"] = worse.get("qa", 0) + (makespans["qa"] > best * (1 + 1e-9))
         for name, run in FUTURE_AWARE.items():
             started = time.perf_counter()
             makespans[name] = run(inst).makespan

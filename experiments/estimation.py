@@ -37,7 +37,7 @@ from . import output
 NOISE = (0.0, 0.05, 0.10, 0.20, 0.40)
 BIAS = (-0.20, -0.10, 0.10, 0.20)
 STALE = (1, 2, 5, 10)
-POLICIES = ("ddp", "ns", "ac", "af", "lookahead", "rollout", "opt-on-estimates")
+POLICIES = ("ddp", "ns", "ac", "af", "qa", "lookahead", "rollout", "opt-on-estimates")
 SETTING = {"n": 10, "interval": "0-720", "devices": 1, "cloud_units": 1}
 FULL_COUNT = 20
 QUICK_COUNT = 5
@@ -77,7 +77,7 @@ def _optimum(inst: ddp.Instance) -> solvers.Result:
 
 def makespans(inst: ddp.Instance) -> dict[str, float]:
     """Every policy's makespan on ``inst`` (chosen on its estimate, scored on its times)."""
-    out = {name: ddp.run_policy(inst, name).makespan for name in POLICIES[:4]}
+    out = {name: ddp.run_policy(inst, name).makespan for name in POLICIES[:5]}
     out["lookahead"] = run_lookahead(inst).makespan
     out["rollout"] = run_rollout(inst).makespan
     out["opt-on-estimates"] = ddp.evaluate(inst, _optimum(inst.as_estimated()).choices).makespan
