@@ -76,8 +76,8 @@ def fixed_points(inst, policy: str) -> list[int] | None:
 def schedule(inst, choices=None, policy: str | None = None) -> NaiveSchedule:
     """The recurrence of ``docs/model.md``, one event at a time with dicts for the resource states.
 
-    With ``choices`` the points are given; with ``policy`` ("ddp", "ns", "qa", "ac", "af", "fb") they
-    are chosen here, from the state at each event, before the state is updated.
+    With ``choices`` the points are given; with ``policy`` ("ddp", "ns", "qa", "ac", "af", "fb")
+    they are chosen here, from the state at each event, before the state is updated.
     """
     if choices is None:
         choices = fixed_points(inst, policy)
@@ -125,3 +125,67 @@ def brute_force_opt(inst) -> tuple[float, list[int]]:
         if makespan < best:
             best, best_choices = makespan, list(choices)
     return best, best_choices
+
+
+def _base_completion(inst, j: int, p: int, front_free: dict, cloud_free: dict, makespan: float,
+                     base: str) -> tuple[float, list[int]]:
+    """Event ``j`` at point ``p``, then the rest by a base policy (``ddp``, ``ns``, ``ac``,
+    ``af``) from the given free times: the makespan and the points from ``j`` on."""
+    front_free, cloud_free = dict(front_free), dict(cloud_free)
+    plan = []
+    for e in range(j, inst.n):
+        d, u, a = int(inst.device[e]), int(inst.unit[e]), float(inst.arrival[e])
+        front, trans, cloud = rows(inst, e)
+        if e == j:
+            x = p
+        elif base == "ddp":
+            x = ddp_point(front_free.get(d, 0.0), cloud_free.get(u, 0.0), a, front, trans, cloud)
+        elif base == "ns":
+            x = ns_point(front, trans, cloud)
+        else:
+            x = 0 if base == "ac" else len(front) - 1
+        finish_front = max(front_free.get(d, 0.0), a) + front[x]
+        finish = max(finish_front + trans[x], cloud_free.get(u, 0.0)) + cloud[x]
+        front_free[d], cloud_free[u] = finish_front, finish
+        makespan = max(makespan, finish)
+        plan.append(x)
+    return makespan, plan
+
+
+def rollout(inst, guide) -> list[int]:
+    """``rollout``: ``guide(j, front_free, cloud_free)`` proposes event ``j``'s point; the best
+    plan so far (every point then DDP, NS, AC, AF at event 0) is replaced by the guide's best
+    completion when no worse, else by any strictly better completion; the plan's point is
+    taken."""
+    front_free: dict[int, float] = {}
+    cloud_free: dict[int, float] = {}
+    makespan, plan_value, plan, chosen = 0.0, float("inf"), [], []
+    width = inst.k + 1
+
+    def best_completion(j, p):
+        return min((_base_completion(inst, j, p, front_free, cloud_free, makespan, base)
+                    for base in ("ddp", "ns", "ac", "af")), key=lambda item: item[0])
+
+    def improve(j):
+        nonlocal plan_value, plan
+        for value, points in (best_completion(j, p) for p in range(width)):
+            if value < plan_value:
+                plan_value, plan = value, [*chosen, *points]
+
+    for j in range(inst.n):
+        if j == 0:
+            improve(j)
+        guided = best_completion(j, guide(j, front_free, cloud_free))
+        if guided[0] <= plan_value:
+            plan_value, plan = guided[0], [*chosen, *guided[1]]
+        else:
+            improve(j)
+        x = plan[j]
+        d, u, a = int(inst.device[j]), int(inst.unit[j]), float(inst.arrival[j])
+        front, trans, cloud = rows(inst, j)
+        finish_front = max(front_free.get(d, 0.0), a) + front[x]
+        finish = max(finish_front + trans[x], cloud_free.get(u, 0.0)) + cloud[x]
+        front_free[d], cloud_free[u] = finish_front, finish
+        makespan = max(makespan, finish)
+        chosen.append(x)
+    return chosen

@@ -103,3 +103,24 @@ def test_rollout_is_never_worse_than_the_best_baseline(inst):
     assert schedule.makespan <= best
     assert schedule.makespan >= solve(inst, "brute").objective - 1e-9
     assert schedule.makespan == ddp.evaluate(inst, schedule.choices).makespan
+
+
+@given(instances(max_n=6, max_k=3, devices=(1, 2), units=(1, 2), kind="int"))
+def test_rollout_matches_its_plain_python_reference(inst):
+    """The rollout kernel against ``tests.naive.rollout`` guided by the same window points."""
+    from solvers._window_kernels import window_point
+    from solvers.points import dominant_points
+    from tests import naive
+
+    window = 2
+    _, _, _, kept_index, kept_count = dominant_points(inst.front, inst.trans, inst.cloud)
+
+    def guide(j, front_free, cloud_free):
+        stop = min(inst.n, j + 1 + window)
+        front = np.array([front_free.get(d, 0.0) for d in range(inst.devices)])
+        cloud = np.array([cloud_free.get(u, 0.0) for u in range(inst.cloud_units)])
+        return int(window_point(front, cloud, inst.arrival[j:stop], inst.front[j:stop],
+                                inst.trans[j:stop], inst.cloud[j:stop], inst.device[j:stop],
+                                inst.unit[j:stop], kept_index[j:stop], kept_count[j:stop])[0])
+
+    assert list(run_rollout(inst, window=window).choices) == naive.rollout(inst, guide)
