@@ -333,7 +333,7 @@ class Instance:
                                            strict=True))
         return np.stack([source[key] for key in TIME_KEYS])
 
-    def as_estimated(self) -> "Instance":
+    def as_estimated(self) -> Instance:
         """The instance a policy decides on: the estimated times as its times, no estimate."""
         if self.estimate is None:
             return self

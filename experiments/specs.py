@@ -40,6 +40,7 @@ def record_complete(record: dict[str, Any], experiment: str) -> bool:
     wanted = (*POLICIES, *(FUTURE_AWARE if experiment == "gap" else ()))
     return all(name in record.get("makespans", {}) for name in wanted)
 
+
 # Instances of one row: full size (the paper's count for random rows) and --quick.
 FULL_COUNT = 1000
 QUICK_COUNT = 50
