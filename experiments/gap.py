@@ -3,7 +3,8 @@
 On an instance whose optimum is proven (status ``optimal``: objective and lower bound agree) the
 ratio is ``Z_X / OPT``; where the solver stopped at its (deterministic) limit it is ``Z_X / LB``
 with LB the solver's proven lower bound, which over-states the ratio: such a cell's ratios are
-upper bounds (``upper_bound`` is true and ``proven < instances``).
+upper bounds (``upper_bound`` is true and ``proven < instances``). The ratios are those of the
+tables' OPT fields (``opt.py``).
 """
 
 from __future__ import annotations
@@ -13,35 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from ddp.metrics import ratio_to_opt
 from solvers import OPTIMAL_RTOL
 
+from .opt import ratios, reference
 from .specs import Row
 
+__all__ = ["gap_row", "gap_summary", "is_consistent", "ratios", "reference"]
+
 GAP_POLICIES = ("ddp", "ns", "ac", "lookahead", "rollout")
-
-
-def reference(record: dict[str, Any]) -> tuple[float | None, bool]:
-    """The denominator of an instance's ratios and whether it is a proven optimum."""
-    opt = record.get("opt") or {}
-    objective, lower = opt.get("objective"), opt.get("lower_bound")
-    if opt.get("status") == "optimal" and objective is not None:
-        return float(objective), True
-    if lower is not None and lower > 0:
-        return float(lower), False
-    return None, False
-
-
-def ratios(records: list[dict[str, Any]], policy: str) -> np.ndarray:
-    """Per-instance ``ratio_to_opt``: ``Z_policy / OPT`` (over the lower bound where not
-    proven)."""
-    values = []
-    for record in records:
-        ref, _ = reference(record)
-        makespan = record["makespans"].get(policy)  # absent from records made without it
-        if ref is not None and ref > 0 and makespan is not None:
-            values.append(ratio_to_opt(makespan, ref))
-    return np.array(values, dtype=float)
 
 
 def _stats(values: np.ndarray, prefix: str) -> dict[str, float | None]:

@@ -202,20 +202,35 @@ def table_rows(name: str, networks: list[str], scenarios: list[str],
 
 
 # The gap experiment: DDP against the exact optimum across n, interval and devices. Each block
-# is a grid of cells with its count of instances per cell. One device (and one cloud unit) is
-# ``dp``'s case, several devices sharing the unit need CP-SAT. Quick cells are small enough for
-# every solver to prove; full cells reach as far as the exact methods go within deterministic
-# limits, and what is not proven is marked.
+# is a list of cells (devices, events, interval) with its count of instances per cell, for every
+# network and scenario (by default every scenario: the paper's and the edge ones). One device
+# (and one cloud unit) is ``dp``'s case, a few devices sharing the unit CP-SAT's; the paper's
+# Table 3 and Table 4 sizes (n drawn up to 5000; 8, 32, 128 devices on one unit, a stream per
+# device as Table 4 has) go to ``auto`` with the run's per-solve limit. Quick cells are small
+# enough for every solver to prove; full cells reach as far as the exact methods go within
+# deterministic limits, and what is not proven is marked.
+def _grid(devices: tuple[int, ...], events: tuple, intervals: tuple[str, ...]) -> list[tuple]:
+    return [(m, n, interval) for m in devices for interval in intervals for n in events]
+
+
+TABLE3_SIZES = [(1, "normal:1-100", "0-120"), (1, "normal:1-500", "0-360"),
+                (1, "normal:1-5000", "0-720")]
 GAP_FULL = (
-    {"devices": 1, "events": (10, 30, 100), "intervals": ("0", "360", "0-720"), "count": 20},
-    {"devices": 4, "events": (10, 20), "intervals": ("0", "360", "0-720"), "count": 10},
+    {"cells": _grid((1,), (10, 30, 100), ("0", "360", "0-720")), "count": 20},
+    {"cells": _grid((4,), (10, 20), ("0", "360", "0-720")), "count": 10},
+    {"cells": TABLE3_SIZES, "count": 10},
+    {"cells": _grid((8, 32, 128), ("normal:1-5000",), ("0-720",)), "count": 10,
+     "streams": "per-device"},
 )
 GAP_QUICK = (
-    {"devices": 1, "events": (6, 10), "intervals": ("0", "0-720"), "count": 5},
-    {"devices": 2, "events": (6, 10), "intervals": ("0", "0-720"), "count": 5},
+    {"cells": _grid((1,), (6, 10), ("0", "0-720")), "count": 5},
+    {"cells": _grid((2,), (6, 10), ("0", "0-720")), "count": 5},
+    {"cells": [(1, "normal:1-20", "0-120")], "count": 3},
+    {"cells": [(8, "normal:1-20", "0-720")], "count": 3, "streams": "per-device"},
 )
 # Solver limits that stop a search at the same point on every run: dp's budget of stored states
-# and CP-SAT's deterministic time with one worker. The wall-clock limits are only guards.
+# and CP-SAT's deterministic time with one worker; ``auto``'s work budgets (``deterministic``).
+# The wall-clock limits of dp and CP-SAT are only guards.
 GAP_SOLVERS = {
     "dp": {"method": "dp", "time_limit": 900.0, "max_states": 1_000_000},
     "cpsat": {"method": "cpsat", "time_limit": 900.0, "deterministic": True,
@@ -223,8 +238,11 @@ GAP_SOLVERS = {
 }
 
 
-def gap_solver(row: Row) -> dict[str, Any]:
-    """The solver options of a gap cell: ``dp`` where it is exact, CP-SAT otherwise."""
+def gap_solver(row: Row, time_limit: float = 10.0) -> dict[str, Any]:
+    """The solver options of a gap cell: at the tables' sizes (n drawn from a distribution)
+    ``auto`` with ``time_limit`` seconds; else ``dp`` where it is exact, CP-SAT otherwise."""
+    if isinstance(row.events, str):
+        return {"method": "auto", "time_limit": float(time_limit), "deterministic": True}
     exact_dp = row.devices == 1 or row.cloud_units == row.devices
     return dict(GAP_SOLVERS["dp" if exact_dp else "cpsat"])
 
@@ -232,11 +250,11 @@ def gap_solver(row: Row) -> dict[str, Any]:
 def gap_cells(networks: list[str], scenarios: list[str], quick: bool = False) -> list[Row]:
     """The cells of the gap experiment, in display order."""
     return [Row(experiment="gap", network=network, scenario=scenario, events=events,
-                interval=interval, devices=block["devices"], cloud_units=1,
-                count=block["count"])
+                interval=interval, devices=devices, cloud_units=1, count=block["count"],
+                streams=block.get("streams", "one"))
             for scenario in scenarios for network in networks
             for block in (GAP_QUICK if quick else GAP_FULL)
-            for interval in block["intervals"] for events in block["events"]]
+            for devices, events, interval in block["cells"]]
 
 
 def experiment_rows(name: str, networks: list[str], scenarios: list[str],

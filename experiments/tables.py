@@ -16,6 +16,7 @@ import numpy as np
 
 from ddp.metrics import reduction_pct
 
+from .opt import opt_fields
 from .specs import BASELINES, Row
 
 
@@ -31,16 +32,21 @@ def _clean(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
 
 
-def table_rows(row: Row, records: list[dict[str, Any]], quick: bool) -> list[dict[str, Any]]:
+def table_rows(row: Row, records: list[dict[str, Any]], quick: bool,
+               opt_records: list[dict[str, Any]] = ()) -> list[dict[str, Any]]:
     """One output row per baseline for one setting.
+
+    ``opt_records`` are the records of the row's solved sample (``opt.py``); every baseline's
+    row carries the same OPT fields (``opt.opt_fields``), null ratios without a sample.
 
     Returns
     -------
     list of dict
         ``experiment, network, scenario, setting, baseline, reduction_pct, paper_pct,
         difference_pct, median_reduction_pct, reduction_of_means_pct, ci95_pct, instances,
-        mean_n, mean_makespan_ddp, mean_makespan, quick``.
+        mean_n, mean_makespan_ddp, mean_makespan``, the OPT fields, ``quick``.
     """
+    opt = opt_fields(list(opt_records))
     out = []
     ddp_mean = float(np.mean([r["makespans"]["ddp"] for r in records])) if records else None
     mean_n = float(np.mean([r["n"] for r in records])) if records else None
@@ -64,6 +70,6 @@ def table_rows(row: Row, records: list[dict[str, Any]], quick: bool) -> list[dic
             "reduction_of_means_pct": _clean(of_means), "ci95_pct": _clean(ci95),
             "instances": len(records), "mean_n": _clean(mean_n),
             "mean_makespan_ddp": _clean(ddp_mean), "mean_makespan": _clean(other_mean),
-            "quick": quick,
+            **opt, "quick": quick,
         })
     return out

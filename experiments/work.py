@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ import instances
 import solvers
 from solvers.lookahead import run_lookahead, run_rollout
 
+from .opt import answered
 from .specs import POLICIES, Row
 
 # Events per work unit: big enough to amortise a task's overhead, small enough that an
@@ -28,7 +30,8 @@ MAX_SEEDS_PER_UNIT = 200
 
 @dataclass(frozen=True)
 class Unit:
-    """Instances ``seeds`` of ``row``; ``solver`` (options of ``solvers.solve``) for gap cells."""
+    """Instances ``seeds`` of ``row``; ``solver`` (options of ``solvers.solve``, with the
+    method) when they are to be solved: every gap instance, a table row's OPT sample."""
 
     row: Row
     seeds: tuple[int, ...]
@@ -46,6 +49,32 @@ def split_units(row: Row, seeds: list[int], solver: dict[str, Any] | None = None
             for i in range(0, len(seeds), per_unit)]
 
 
+def pending_units(row: Row, seeds: Sequence[int],
+                  records: Mapping[tuple[str, int], dict[str, Any]],
+                  solver: dict[str, Any] | None = None, solve_seeds: Sequence[int] = (),
+                  complete: Callable[[dict[str, Any]], bool] = lambda record: True
+                  ) -> tuple[list[Unit], list[Unit]]:
+    """What is left of a row: units that solve (one instance each) and units that do not.
+
+    An instance is done when ``records`` holds its record and, if its seed is in
+    ``solve_seeds``, the record holds an answer of ``solver`` with exactly these settings; an
+    instance without one is computed again, policies and all (they cost little beside a solve).
+    A record that is not ``complete`` (made before a policy was added) is computed again too.
+    """
+    to_solve = set(solve_seeds) if solver is not None else set()
+    solving, plain = [], []
+    for seed in seeds:
+        record = records.get((row.key, seed))
+        if record is not None and not complete(record):
+            record = None
+        if seed in to_solve:
+            if not answered(record, solver):
+                solving.append(seed)
+        elif record is None:
+            plain.append(seed)
+    return split_units(row, solving, solver), split_units(row, plain)
+
+
 def status_text(status: Any) -> str:
     """A solver status as text, whether a string or an enum."""
     return str(getattr(status, "value", status))
@@ -56,8 +85,10 @@ def solve_record(inst: ddp.Instance, options: dict[str, Any]) -> dict[str, Any]:
 
     An exception of the solver (a bug, since ``solvers.solve`` turns a back-end's failures into
     status ``error``) is recorded for this instance, named in ``error``, with status ``error``:
-    one bad instance does not end a run of thousands.
+    one bad instance does not end a run of thousands. Every answer names the ``solver`` options
+    that produced it: ``--resume`` reuses only answers of the same settings.
     """
+    options_given = dict(options)
     options = dict(options)
     method = options.pop("method", "auto")
     time_limit = options.pop("time_limit", 60.0)
@@ -68,12 +99,13 @@ def solve_record(inst: ddp.Instance, options: dict[str, Any]) -> dict[str, Any]:
                                **options)
     except Exception as exc:
         return {"status": "error", "method": str(method),
-                "runtime_s": round(time.perf_counter() - started, 6), "objective": None,
-                "lower_bound": None, "error": f"{type(exc).__name__}: {exc}"}
+                "runtime_s": round(time.perf_counter() - started, 6), "solver": options_given,
+                "objective": None, "lower_bound": None,
+                "error": f"{type(exc).__name__}: {exc}"}
     elapsed = time.perf_counter() - started
     status = status_text(result.status)
     record: dict[str, Any] = {"status": status, "method": str(result.method),
-                              "runtime_s": round(elapsed, 6)}
+                              "runtime_s": round(elapsed, 6), "solver": options_given}
     if result.choices is None or status in ("error", "infeasible"):
         record.update(objective=None, lower_bound=None)
         if status == "error":

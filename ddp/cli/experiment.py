@@ -38,7 +38,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--network", nargs="+", metavar="NET",
                         help="networks to run (default: every network)")
     parser.add_argument("--scenario", nargs="+", metavar="S",
-                        help="scenarios to run (default: paper; 'all' for every scenario)")
+                        help="scenarios to run (default: paper, gap: all; 'all' for every "
+                             "scenario)")
     parser.add_argument("--results", default="results", metavar="DIR",
                         help="results folder (default: ./results)")
     parser.add_argument("--resume", action="store_true",
@@ -54,6 +55,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--streams", choices=("per-device", "one"), metavar="S",
                         help="Table 4's arrival streams: per-device (default, each device its "
                              "own stream) or one (a single stream shared by the devices)")
+    parser.add_argument("--opt-sample", type=int, metavar="N",
+                        help="tables: solve the first N instances of each row for DDP/OPT "
+                             "(default 20; --quick: 5; 0: no OPT)")
+    parser.add_argument("--opt-time-limit", type=float, metavar="S",
+                        help="seconds per solve of those instances and of gap's cells at the "
+                             "tables' sizes (default 10; --quick: 2)")
     parser.add_argument("--plots", action="store_true",
                         help="also write PNG figures beside the results (needs matplotlib)")
     return parser
@@ -90,6 +97,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.name in ALIASES and args.streams == "one":
         raise CliError(f"{args.name} is table4 with an arrival stream per device; for one "
                        f"stream run: ddp experiment table4 --streams one")
+    if args.opt_sample is not None and args.opt_sample < 0:
+        raise CliError(f"--opt-sample {args.opt_sample}: give 0 (no OPT) or more instances")
+    if args.opt_time_limit is not None and not 0 < args.opt_time_limit < float("inf"):
+        raise CliError(f"--opt-time-limit {args.opt_time_limit}: give a positive, finite "
+                       f"number of seconds")
     try:  # every option is checked before a results folder is touched
         check_names(args.network, args.scenario)
         dask = None if args.dask is None else connect_dask(args.dask)
@@ -114,7 +126,8 @@ def _run_all(args: argparse.Namespace, run_experiment, dask, workers) -> int:
     options = Options(quick=args.quick, networks=args.network, scenarios=args.scenario,
                       results=Path(args.results), resume=args.resume, jobs=args.jobs,
                       dask=dask, seed=args.seed, progress=not args.json, plots=args.plots,
-                      streams=args.streams, workers=workers)
+                      streams=args.streams, workers=workers, opt_sample=args.opt_sample,
+                      opt_time_limit=args.opt_time_limit)
     out = console()
     if not out.is_terminal:
         # Written to a file or a pipe: the full width, not rich's 80-column default.

@@ -13,8 +13,9 @@ from experiments import Options, run_experiment
 
 
 def _reductions(tmp_path_factory, name, networks):
+    # OPT off: the pattern is in the reductions (OPT's fields are tested in test_opt.py)
     options = Options(quick=True, networks=networks, results=tmp_path_factory.mktemp(name),
-                      jobs=1, progress=False)
+                      jobs=1, progress=False, opt_sample=0)
     rows = run_experiment(name, options).rows
     assert all(r["instances"] == 50 for r in rows)
     return {(r["network"], r["setting"]["n"], r["setting"]["interval"],

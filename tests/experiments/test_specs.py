@@ -48,7 +48,8 @@ def test_gap_cells_use_dp_alone_and_cpsat_with_deterministic_limits_when_devices
     """dp where it is exact (one device); CP-SAT with one worker and deterministic time else."""
     from experiments.specs import gap_solver
 
-    cells = experiment_rows("gap", ["i3d"], ["paper"], quick=True)
+    cells = [c for c in experiment_rows("gap", ["i3d"], ["paper"], quick=True)
+             if isinstance(c.events, int)]  # the cells at the tables' sizes go to auto
     assert {c.devices for c in cells} == {1, 2} and all(c.count == 5 for c in cells)
     assert all(c.events <= 10 for c in cells)
     for cell in cells:

@@ -44,7 +44,7 @@ def test_cli_table4_streams_option_alias_and_resume(tmp_path, capsys):
     folder), ``table4-streams`` is table4; records stored under the one-stream keys of an
     earlier version are not reused by ``--resume``."""
     argv = ["experiment", "table4", "--quick", "--network", "resnet3d50", "--jobs", "1",
-            "--results", str(tmp_path), "--json"]
+            "--opt-sample", "0", "--results", str(tmp_path), "--json"]  # OPT: test_opt.py
     assert main(argv) == 0
     per_device = _rows(capsys)
     assert len(per_device) == 3 * 4
@@ -73,7 +73,7 @@ def test_cli_table4_streams_option_alias_and_resume(tmp_path, capsys):
 
 def test_cli_table4_title_names_the_streams(tmp_path, capsys):
     argv = ["experiment", "table4", "--quick", "--network", "resnet3d50", "--jobs", "1",
-            "--results", str(tmp_path)]
+            "--opt-sample", "0", "--results", str(tmp_path)]
     assert main(argv) == 0
     assert "an arrival stream per device" in capsys.readouterr().out
     assert main([*argv, "--streams", "one"]) == 0
