@@ -1,8 +1,9 @@
 """experiments: the paper's Tables 1-4 re-computed, and DDP's optimality gap.
 
 ``run_experiment("table1", Options(quick=True))`` runs a table's rows (seeded instances from
-``instances``, every policy from ``ddp``, the optimum from ``solvers`` for ``gap``), writes one
-record per instance as it finishes and saves the aggregated rows beside the paper's figures.
+``instances``, every policy from ``ddp``, the optimum from ``solvers`` on a sample of each row
+and on every ``gap`` instance), writes one record per instance as it finishes and saves the
+aggregated rows beside the paper's figures (``docs/experiments.md`` lists every field).
 The command line is ``ddp experiment NAME``.
 """
 
