@@ -38,7 +38,7 @@ from .specs import (
 )
 from .store import RecordStore
 from .tables import table_rows
-from .work import pending_units
+from .work import Unit, pending_units
 
 
 @dataclass
@@ -219,7 +219,7 @@ def solvers_of(name: str, rows: list[Row], options: Options, plan: OptPlan
 def pending_work(rows: list[Row], seeds: dict[str, list[int]], store: RecordStore,
                  solver_options: dict[str, dict[str, Any]], solve_seeds: dict[str, list[int]],
                  complete: Callable[[dict[str, Any]], bool] = lambda record: True
-                 ) -> list[Any]:
+                 ) -> list[Unit]:
     """Every row's pending units, the solving ones first (the longest tasks start first).
 
     A stored record that is not ``complete`` (made before a policy was added) counts as
