@@ -337,8 +337,8 @@ class _Rows:
 
 def _run(highspy, lp, options: dict, seconds: float):
     """One HiGHS run; returns ``(row duals or None, model status text, column values or None)``."""
-    highs = highspy.Highs()
-    with quiet_stdout():
+    with quiet_stdout():  # the banner is printed by the constructor (would break --json lines)
+        highs = highspy.Highs()
         highs.setOptionValue("output_flag", False)
         highs.setOptionValue("time_limit", seconds)
         for key, value in options.items():

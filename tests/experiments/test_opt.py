@@ -175,3 +175,14 @@ def test_gap_cells_reach_table3_and_table4_sizes_with_auto():
                                       "deterministic": True} for c in big)
     assert gap_solver(cells[0])["method"] == "dp"
 
+
+
+def test_json_lines_stay_clean_while_solving_in_this_process(tmp_path, capfd):
+    """--json with the solves in this process (--jobs 1): every line of stdout is a JSON row,
+    though the solver's LP runs HiGHS, whose constructor prints a banner on file descriptor 1."""
+    argv = ["experiment", "table2", "--quick", "--network", NETWORK, "--jobs", "1", "--json",
+            "--opt-sample", "1", "--opt-time-limit", "0.5", "--results", str(tmp_path)]
+    assert main(argv) == 0
+    lines = capfd.readouterr().out.splitlines()
+    assert len(lines) == 3 * 4
+    assert all(json.loads(line)["opt_instances"] == 1 for line in lines)
