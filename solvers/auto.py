@@ -24,6 +24,7 @@ answer (the clock stays a guard).
 from __future__ import annotations
 
 import time
+from functools import partial
 
 import numpy as np
 
@@ -52,7 +53,7 @@ CHEAP_BOUND_SECONDS = 1e-4
 CUT_SECONDS_PER_EVENT = 2e-3  # a relaxation's time per event, with room (measured ~1e-3)
 MIN_SEARCH_SHARE = 0.1  # the final exact search only with at least this share of the limit left
 WINDOWS_PER_SECOND = 40  # the deterministic window budget per second of the limit
-DP_STATES_PER_SECOND = 400_000  # the deterministic state budget of dp per second
+DP_STATES_PER_SECOND = 150_000  # dp's deterministic budget: states visited per second
 
 
 def last_block_start(inst: ddp.Instance, choices: np.ndarray) -> int:
@@ -101,8 +102,10 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
     exact = _exact_for(block)
     if exact:  # a quick exact attempt first: most instances are proven here in well under 1 s
         quick_seconds = min(QUICK_SECONDS, QUICK_SHARE * limit)
-        quick = solve_dp(block, time_limit=10 * quick_seconds if deterministic else quick_seconds,
-                         hint=best, max_states=QUICK_STATES, deterministic=deterministic)
+        quick = solve_dp(block, time_limit=quick_seconds, hint=best, max_states=QUICK_STATES,
+                         deterministic=deterministic,
+                         max_visited=int(DP_STATES_PER_SECOND * quick_seconds)
+                         if deterministic else None)
         bound = max(bound, quick.lower_bound)
         best, best_value = _better(block, quick.choices, best, best_value)
         notes.append(f"quick dp: {quick.message}")
@@ -113,7 +116,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
     if not proven(best_value, bound):
         remaining = max(0.5, deadline - time.perf_counter())
         lp_seconds = 10 * LP_SHARE * limit if deterministic else min(LP_SHARE * limit, remaining)
-        relaxed = lp_bound(block, best_value, time_limit=lp_seconds)
+        relaxed = lp_bound(block, best_value, time_limit=lp_seconds, deterministic=deterministic)
         stats["lp_bound"] = relaxed.value
         bound = max(bound, min(best_value, relaxed.value))
         notes.append(f"LP relaxation: {relaxed.status}")
@@ -145,9 +148,10 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         searched = None
         if exact:
             if deterministic:  # a state budget; the clock only as a far guard
-                searched = solve_dp(block, time_limit=10 * limit, hint=best,
-                                    max_states=int(DP_STATES_PER_SECOND * SEARCH_SHARE * limit),
-                                    state_cuts=state_cut, deterministic=True,
+                searched = solve_dp(block, time_limit=SEARCH_SHARE * limit, hint=best,
+                                    max_visited=int(DP_STATES_PER_SECOND * SEARCH_SHARE * limit),
+                                    state_cuts=partial(state_cut, deterministic=True),
+                                    deterministic=True,
                                     last_cut_seconds=10 * last_cut_seconds)
             else:
                 searched = solve_dp(block, time_limit=search_limit, hint=best,

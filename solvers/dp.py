@@ -43,6 +43,7 @@ from .improve import CLOUD_BIASES, FRONT_BIASES, STEPS_PER_SECOND, warm_start
 from .points import KeptPoints
 from .result import OPTIMAL_RTOL, Outcome
 
+DETERMINISTIC_GUARD = 10.0  # the clock's guard, in time limits, of a deterministic run
 PRUNE_RTOL = 1e-9  # a child within this of the incumbent cannot be worth keeping
 PROOF_RTOL = 0.5 * OPTIMAL_RTOL  # a search whose live bound is this close stops: proven
 BOUND_SAFETY = 1e-11  # relative margin for rounding in the bound's sums
@@ -87,6 +88,7 @@ def price_levels(events: int, time_limit: float) -> int:
 def solve_dp(inst: ddp.Instance, time_limit: float = 60.0,
              hint: np.ndarray | None = None, *, beam_width: int = 64,
              weights: int | None = None, max_states: int = 5_000_000,
+             max_visited: int | None = None,
              local_search_passes: int = 4, started: float | None = None,
              state_cuts: StateCuts | None = None, deterministic: bool = False,
              last_cut_seconds: float | None = None) -> Outcome:
@@ -106,6 +108,9 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0,
     weights : int, optional
         Number of price levels of the Lagrangian bound; default 129 below 500 events and 257
         from 500 on (finer levels prune more, each state's bound costs more).
+    max_visited : int, optional
+        Most states the exact search may visit in all (a work budget independent of the
+        machine, for deterministic runs); reached, it stops like a time limit.
     max_states : int
         Most live states in one stage (memory: about 40 bytes per state and point); over it,
         stop like a time limit. Paths of up to ``STORE_BUDGET`` states (6 bytes each) are kept
@@ -124,13 +129,15 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0,
     last_cut_seconds : float, optional
         Seconds for each cut of a stopped search (default ``LAST_CUT_SHARE * time_limit``).
     deterministic : bool
-        The beam search runs to its end instead of to a share of the clock, so that only
-        ``max_states`` (and ``time_limit`` as a guard) limits the run: a rerun gives the same
-        answer.
+        The beam search runs to its end instead of to a share of the clock and the clock stops
+        the search only at ``DETERMINISTIC_GUARD`` times ``time_limit``, so that only
+        ``max_states`` and the budgets derived from ``time_limit`` limit the run: a rerun gives
+        the same answer.
     """
     started = time.perf_counter() if started is None else started
     check_supported(inst)
-    deadline = started + float(time_limit)
+    # deterministic: the budgets come from time_limit, the clock is only a far guard
+    deadline = started + float(time_limit) * (DETERMINISTIC_GUARD if deterministic else 1.0)
     hint_choices = warm_start(inst, hint)
     choices = hint_choices.copy()
     bound = 0.0
@@ -139,7 +146,8 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0,
     for events, _, _ in components(inst):
         levels = weights if weights is not None else price_levels(len(events), time_limit)
         group = _Group(inst, events, levels, time_limit=float(time_limit),
-                       state_cuts=state_cuts, last_cut_seconds=last_cut_seconds)
+                       state_cuts=state_cuts, last_cut_seconds=last_cut_seconds,
+                       max_visited=max_visited)
         found = group.solve(hint_choices[events], deadline, beam_width, max_states,
                             local_search_passes, deterministic)
         choices[events] = found.choices
@@ -200,7 +208,7 @@ class _Group:
 
     def __init__(self, inst: ddp.Instance, events: np.ndarray, levels: int,
                  time_limit: float = 60.0, state_cuts: StateCuts | None = None,
-                 last_cut_seconds: float | None = None):
+                 last_cut_seconds: float | None = None, max_visited: int | None = None):
         self.n = len(events)
         self.arrival = np.ascontiguousarray(inst.arrival[events])
         self.kept = KeptPoints.of(inst.front[events], inst.trans[events], inst.cloud[events])
@@ -215,6 +223,7 @@ class _Group:
         self.polish_seconds = float(time_limit) * HEURISTIC_SHARE / 4
         self.probe_every = max(1, self.n // 1000)
         self.state_cuts = state_cuts
+        self.max_visited = max_visited
         self.cut_seconds = max(CUT_SECONDS, CUT_SHARE * float(time_limit))
         self.last_cut_seconds = (LAST_CUT_SHARE * float(time_limit) if last_cut_seconds is None
                                  else float(last_cut_seconds))
@@ -383,6 +392,10 @@ class _Group:
                     if store:
                         self.rebuild(parents, points, j, state, suffix)
                         incumbent.columns = suffix
+            if (beam_width == 0 and self.max_visited is not None and visited > self.max_visited
+                    and j < self.n - 1):
+                return stop(j + 1, f"state budget ({self.max_visited} states) at event {j + 1} "
+                                   f"of {self.n}")
             if time.perf_counter() > deadline and j < self.n - 1:
                 if beam_width > 0:
                     return _Stages(None, np.inf, pruned, visited, False)

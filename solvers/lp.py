@@ -39,6 +39,8 @@ DUAL_SAFETY = 1e-10
 # unit): its duals need not be exact, the bound is recomputed from them either way.
 SIMPLEX_SHARE = 0.3
 METHODS = ({"solver": "simplex"}, {"solver": "ipm", "run_crossover": "off"})
+# Deterministic runs: interior point alone, stopped by its iteration count, not by the clock.
+DETERMINISTIC_METHODS = ({"solver": "ipm", "run_crossover": "off", "ipm_iteration_limit": 400},)
 
 
 @dataclass
@@ -109,14 +111,16 @@ def _scale(upper: float) -> float:
     return 2.0 ** int(np.clip(round(math.log2(1000.0 / upper)), -40, 40))
 
 
-def lp_bound(inst: ddp.Instance, upper: float, time_limit: float = 30.0) -> LpBound:
+def lp_bound(inst: ddp.Instance, upper: float, time_limit: float = 30.0,
+             deterministic: bool = False) -> LpBound:
     """Solve the LP relaxation of ``inst`` with every time at most ``upper``.
 
     Raises ``SolverUnavailable`` without highspy; a relaxation HiGHS does not solve in
     ``time_limit`` gives the bound of the duals it has (possibly 0).
     """
     kept = KeptPoints.of(inst.front, inst.trans, inst.cloud)
-    return relaxation(inst.arrival, kept, inst.device, inst.unit, upper, time_limit)
+    return relaxation(inst.arrival, kept, inst.device, inst.unit, upper, time_limit,
+                      deterministic=deterministic)
 
 
 @dataclass
@@ -133,7 +137,8 @@ class StateCut:
 
 
 def state_cut(arrival: np.ndarray, kept: KeptPoints, start: int, front_free: float,
-              cloud_free: float, upper: float, time_limit: float = 10.0) -> StateCut | None:
+              cloud_free: float, upper: float, time_limit: float = 10.0,
+              deterministic: bool = False) -> StateCut | None:
     """A cut from the relaxation of events ``start..`` after the state ``(F, C)``.
 
     The state enters the relaxation only through the right-hand sides of two rows (the first
@@ -151,7 +156,7 @@ def state_cut(arrival: np.ndarray, kept: KeptPoints, start: int, front_free: flo
     zeros = np.zeros(count, dtype=np.int64)
     result = relaxation(arrival[start:], part, zeros, zeros, upper, time_limit,
                         initial_front=np.array([front_free]),
-                        initial_cloud=np.array([cloud_free]))
+                        initial_cloud=np.array([cloud_free]), deterministic=deterministic)
     if result.slopes is None:
         return None
     front_coef, cloud_coef = result.slopes
@@ -161,7 +166,7 @@ def state_cut(arrival: np.ndarray, kept: KeptPoints, start: int, front_free: flo
 
 def relaxation(arrival: np.ndarray, kept: KeptPoints, device: np.ndarray, unit: np.ndarray,
                upper: float, time_limit: float, initial_front: np.ndarray | None = None,
-               initial_cloud: np.ndarray | None = None) -> LpBound:
+               initial_cloud: np.ndarray | None = None, deterministic: bool = False) -> LpBound:
     """The relaxation of events with the given kept points (see the module docstring).
 
     ``initial_front[d]`` / ``initial_cloud[u]``: free times of devices and units before the
@@ -249,7 +254,8 @@ def relaxation(arrival: np.ndarray, kept: KeptPoints, device: np.ndarray, unit: 
     lp.a_matrix_.value_ = values[order]
     value, reduced, status, slopes = -np.inf, np.zeros(num_cols), "not solved", None
     point_share = None
-    for method, share in zip(METHODS, (SIMPLEX_SHARE, 1.0), strict=False):
+    methods = DETERMINISTIC_METHODS if deterministic else METHODS
+    for method, share in zip(methods, (SIMPLEX_SHARE, 1.0)[-len(methods):], strict=True):
         remaining = float(time_limit) - (time.perf_counter() - started)
         if remaining <= 0:
             break
