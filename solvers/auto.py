@@ -11,8 +11,8 @@
    large-neighbourhood search (``lns``) on the best schedule; then the LP relaxation's
    certified bound (``lp``), whose rounded solution also seeds the window search where devices
    share a unit; then, with the time left, ``dp`` with the relaxation's affine cuts in the
-   state (``lp.state_cut``), or ``milp-highs`` (``cpsat`` when deterministic) on small blocks
-   where devices share a unit.
+   state (``lp.state_cut``), or, where devices share a unit, ``milp-highs`` warm-started from
+   the best schedule (``cpsat`` on blocks of at most 300 events when deterministic).
 4. The reported bound is the largest valid one: the search's, ``min(incumbent, LP bound)``,
    and the cheap combinatorial bounds; the objective is re-evaluated on the whole instance.
 
@@ -48,7 +48,7 @@ SEARCH_SHARE = 0.5
 QUICK_SHARE = 0.1  # the first, small exact attempt: this share of the limit, at most
 QUICK_SECONDS = 1.0  # this long
 QUICK_STATES = 200_000
-MILP_MAX_EVENTS = 300  # HiGHS on a shared-unit block only up to this size
+MILP_MAX_EVENTS = 300  # deterministic runs: CP-SAT on a shared-unit block only up to this size
 CHEAP_BOUND_SECONDS = 1e-4
 CUT_SECONDS_PER_EVENT = 2e-3  # a relaxation's time per event, with room (measured ~1e-3)
 MIN_SEARCH_SHARE = 0.1  # the final exact search only with at least this share of the limit left
@@ -127,12 +127,15 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
             previous = best, best_value
             best = improve(block, rounded, seconds=min(1.0, 0.05 * limit))
             best_value = float(ddp.evaluate(block, best).makespan)
-            search_windows(LNS_SHARE / 2)
+            # where devices share a unit, HiGHS's search gets most of the time (it finds better
+            # schedules there than the windows do), the windows less
+            lns_share = LNS_SHARE if exact else LNS_SHARE / 3
+            search_windows(lns_share / 2)
             from_rounding = best, best_value
             stats["lp_rounding"] = best_value
             best, best_value = previous
             if not proven(min(best_value, from_rounding[1]), bound):
-                search_windows(LNS_SHARE / 2)
+                search_windows(lns_share / 2)
             if from_rounding[1] < best_value:
                 best, best_value = from_rounding
         elif not proven(best_value, bound):
@@ -163,7 +166,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
                                    deterministic=True,
                                    deterministic_time=SEARCH_SHARE * limit)
             notes.append(f"cpsat: {searched.message}")
-        elif block.n <= MILP_MAX_EVENTS:
+        elif not deterministic:  # HiGHS's branch and bound: schedules and a bound of its own
             searched = solve_highs(block, time_limit=search_limit, hint=best)
             notes.append(f"milp-highs: {searched.message}")
         if searched is not None and not searched.failed:
