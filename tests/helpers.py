@@ -124,3 +124,15 @@ def any_instances_with_choices(**kwargs):
     """Like :func:`any_instances`, with a random choice vector beside each instance."""
     return st.one_of(*(instances_with_choices(**shape, **kwargs)
                        for shape in (SINGLE, MULTI_DEVICE, MULTI)))
+
+
+def run_cli(argv, capsys) -> tuple[int, list[str], list[str]]:
+    """``ddp``'s ``main`` on ``argv`` in this process: exit code, stdout and stderr lines."""
+    from ddp.cli import main
+
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as exc:  # argparse's own exits
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out.splitlines(), err.splitlines()

@@ -11,20 +11,13 @@ import sys
 
 import pytest
 
-from ddp.cli import main
 from experiments import Options, run_experiment
 from experiments.lock import ResultsInUseError, ResultsLock
+from tests.helpers import run_cli
 
 NETWORK = "resnet3d50"
 
 
-def run(argv, capsys):
-    try:
-        code = main([str(a) for a in argv])
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out.splitlines(), err.splitlines()
 
 
 def table1(results, *extra):
@@ -34,11 +27,11 @@ def table1(results, *extra):
 
 def test_a_second_run_on_a_folder_in_use_exits_2_naming_the_holder(tmp_path, capsys):
     with ResultsLock(tmp_path / "table1-quick"):
-        code, out, err = run(table1(tmp_path), capsys)
+        code, out, err = run_cli(table1(tmp_path), capsys)
     assert code == 2 and out == [] and len(err) == 1
     assert f"in use by another run (pid {os.getpid()} on host" in err[0]
     assert not (tmp_path / "table1-quick" / "records.jsonl").exists()
-    code, out, err = run(table1(tmp_path), capsys)  # released: the run goes ahead
+    code, out, err = run_cli(table1(tmp_path), capsys)  # released: the run goes ahead
     assert code == 0
 
 
@@ -60,12 +53,12 @@ def test_the_lock_of_a_killed_run_is_taken_over(tmp_path):
 
 
 def test_bad_options_leave_earlier_records_untouched(tmp_path, capsys):
-    assert run(table1(tmp_path), capsys)[0] == 0
+    assert run_cli(table1(tmp_path), capsys)[0] == 0
     records = tmp_path / "table1-quick" / "records.jsonl"
     before = records.read_bytes()
     assert before.count(b"\n") == 150
     for extra in (["--dask", "garbage:::"], ["--scenario", "nowhere"]):
-        code, _, err = run(table1(tmp_path, *extra), capsys)
+        code, _, err = run_cli(table1(tmp_path, *extra), capsys)
         assert code == 2 and len(err) == 1
         assert records.read_bytes() == before
     with pytest.raises(ValueError, match="jobs"):
@@ -75,7 +68,7 @@ def test_bad_options_leave_earlier_records_untouched(tmp_path, capsys):
 
 
 def test_incomplete_records_are_recomputed_on_resume(tmp_path, capsys):
-    code, first, _ = run(table1(tmp_path), capsys)
+    code, first, _ = run_cli(table1(tmp_path), capsys)
     records = tmp_path / "table1-quick" / "records.jsonl"
     lines = records.read_text().splitlines()
     broken = [json.loads(line) for line in lines[:4]]
@@ -85,7 +78,7 @@ def test_incomplete_records_are_recomputed_on_resume(tmp_path, capsys):
     broken[3]["n"] = None
     records.write_text("".join(json.dumps(r) + "\n" for r in broken) + "\n".join(lines[4:])
                        + "\n")
-    code, again, err = run(table1(tmp_path, "--resume"), capsys)
+    code, again, err = run_cli(table1(tmp_path, "--resume"), capsys)
     assert code == 0 and err == []
     assert [json.loads(r)["reduction_pct"] for r in again] == \
         [json.loads(r)["reduction_pct"] for r in first]

@@ -10,7 +10,7 @@ import tracemalloc
 import pytest
 
 import ddp
-from ddp.cli import main
+from tests.helpers import run_cli
 
 HOSTILE = {
     "deep.json": "[" * 100000 + "]" * 100000,
@@ -28,13 +28,6 @@ HOSTILE = {
 }
 
 
-def run(argv, capsys):
-    try:
-        code = main([str(a) for a in argv])
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out.splitlines(), err.splitlines()
 
 
 @pytest.fixture
@@ -50,7 +43,7 @@ def test_hostile_files_are_one_line_and_the_next_file_is_still_solved(tmp_path, 
                                                                       name):
     bad = tmp_path / name
     bad.write_text(HOSTILE[name], encoding="utf-8")
-    code, out, err = run(["solve", good, bad, good, "--json"], capsys)
+    code, out, err = run_cli(["solve", good, bad, good, "--json"], capsys)
     assert code == 2
     assert [json.loads(line)["file"] for line in out] == [str(good), str(good)]
     assert len(err) == 1 and err[0].startswith(f"ddp: error: {bad}: ")
@@ -59,7 +52,7 @@ def test_hostile_files_are_one_line_and_the_next_file_is_still_solved(tmp_path, 
 def test_special_input_files_are_refused_at_once(tmp_path, good, capsys):
     fifo = tmp_path / "fifo.json"
     os.mkfifo(fifo)
-    code, out, err = run(["solve", "/dev/zero", fifo, good, "--json"], capsys)
+    code, out, err = run_cli(["solve", "/dev/zero", fifo, good, "--json"], capsys)
     assert code == 2 and len(out) == 1
     assert err == ["ddp: error: /dev/zero: cannot read the file (a character device, not a "
                    "regular file)",
@@ -71,14 +64,14 @@ def test_special_input_files_are_refused_at_once(tmp_path, good, capsys):
 def test_overflowing_times_are_refused_by_every_command(tmp_path, capsys, command):
     bad = tmp_path / "e308.json"
     bad.write_text(HOSTILE["e308.json"], encoding="utf-8")
-    code, _, err = run([command[0], bad, *command[1:]], capsys)
+    code, _, err = run_cli([command[0], bad, *command[1:]], capsys)
     assert code == 2 and err[0].startswith(f"ddp: error: {bad}: key 'arrival'")
     assert "times too large" in err[0] and len(err) == 1
 
 
 @pytest.mark.parametrize("choices", ["", " ", "0,,1", "0,1,", ",0,1"])
 def test_empty_choice_entries_are_errors(good, capsys, choices):
-    code, _, err = run(["evaluate", good, "--choices", choices], capsys)
+    code, _, err = run_cli(["evaluate", good, "--choices", choices], capsys)
     assert code == 2 and len(err) == 1 and "--choices" in err[0]
 
 
@@ -89,14 +82,14 @@ def test_plot_refuses_names_that_are_not_files_before_any_work(tmp_path, good, c
     monkeypatch.chdir(tmp_path)
     (tmp_path / "adir").mkdir()
     before = sorted(os.listdir(tmp_path))
-    code, _, err = run(["plot", good, "-o", output], capsys)
+    code, _, err = run_cli(["plot", good, "-o", output], capsys)
     assert code == 2 and len(err) == 1 and "cannot write the figure" in err[0]
     assert sorted(os.listdir(tmp_path)) == before
 
 
 def test_plot_writes_exactly_the_name_given(tmp_path, good, capsys):
     pytest.importorskip("matplotlib")
-    code, out, _ = run(["plot", good, "-o", tmp_path / "figure"], capsys)
+    code, out, _ = run_cli(["plot", good, "-o", tmp_path / "figure"], capsys)
     assert code == 0 and out[0].startswith(f"{tmp_path / 'figure'}: ")
     assert (tmp_path / "figure").read_bytes()[:4] == b"\x89PNG"
     assert sorted(os.listdir(tmp_path)) == ["figure", "ok.json"]
@@ -105,10 +98,10 @@ def test_plot_writes_exactly_the_name_given(tmp_path, good, capsys):
 def test_generate_refuses_a_fifo_and_writes_through_a_symlink(tmp_path, capsys):
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
-    code, _, err = run(["instance", "generate", "-o", fifo], capsys)
+    code, _, err = run_cli(["instance", "generate", "-o", fifo], capsys)
     assert code == 2 and "a FIFO, not a regular file" in err[0] and fifo.is_fifo()
     os.symlink("target.json", tmp_path / "link.json")
-    code, _, err = run(["instance", "generate", "-o", tmp_path / "link.json"], capsys)
+    code, _, err = run_cli(["instance", "generate", "-o", tmp_path / "link.json"], capsys)
     assert code == 0 and (tmp_path / "link.json").is_symlink()
     assert ddp.load_instance(tmp_path / "target.json").n == 8
 
@@ -121,7 +114,7 @@ def test_generate_refuses_a_fifo_and_writes_through_a_symlink(tmp_path, capsys):
     (["--events", "99999999999"], "at most 10000000 events"),
 ])
 def test_generate_limits_are_one_line(tmp_path, capsys, flags, fragment):
-    code, _, err = run(["instance", "generate", *flags, "-o", tmp_path / "x.json"], capsys)
+    code, _, err = run_cli(["instance", "generate", *flags, "-o", tmp_path / "x.json"], capsys)
     assert code == 2 and len(err) == 1 and fragment in err[0]
     assert not (tmp_path / "x.json").exists()
 
@@ -129,7 +122,7 @@ def test_generate_limits_are_one_line(tmp_path, capsys, flags, fragment):
 def test_generate_memory_does_not_grow_with_the_interval(tmp_path, capsys):
     tracemalloc.start()
     try:
-        code, _, _ = run(["instance", "generate", "--events", "4", "--interval", "3e10",
+        code, _, _ = run_cli(["instance", "generate", "--events", "4", "--interval", "3e10",
                           "-o", tmp_path / "x.json"], capsys)
         peak = tracemalloc.get_traced_memory()[1]
     finally:

@@ -8,6 +8,7 @@ import pytest
 
 import ddp
 from ddp.cli import main
+from tests.helpers import run_cli
 
 
 @pytest.fixture(scope="module")
@@ -23,16 +24,12 @@ def files(tmp_path_factory, make_random):
     return paths
 
 
-def run(argv, capsys):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out.splitlines(), err.splitlines()
 
 
 @pytest.mark.parametrize("solver", ["auto", "dp", "cpsat", "milp-highs", "milp-cbc"])
 def test_solve_opt_json(files, capsys, solver):
     """``--policy opt --json``: makespan re-evaluates, bound below it, solver named."""
-    code, out, err = run(["solve", files["single"], "--policy", "opt", "--solver", solver,
+    code, out, err = run_cli(["solve", files["single"], "--policy", "opt", "--solver", solver,
                           "--time-limit", 30, "--json"], capsys)
     assert code == 0 and err == []
     record = json.loads(out[0])
@@ -45,7 +42,7 @@ def test_solve_opt_json(files, capsys, solver):
 
 def test_solve_opt_table_on_several_files(files, capsys):
     """The table shows the bound, the status and the solver per file."""
-    code, out, _ = run(["solve", files["single"], files["shared"], "--policy", "opt"], capsys)
+    code, out, _ = run_cli(["solve", files["single"], files["shared"], "--policy", "opt"], capsys)
     text = "\n".join(out)
     assert code == 0
     assert "auto" in text and "optimal" in text and text.count("optimal") >= 2
@@ -53,7 +50,7 @@ def test_solve_opt_table_on_several_files(files, capsys):
 
 def test_solve_opt_time_limit_reached_is_feasible(files, capsys):
     """A time limit reached: the best schedule found, status feasible, exit 0."""
-    code, out, _ = run(["solve", files["big"], "--policy", "opt", "--time-limit", 0.3,
+    code, out, _ = run_cli(["solve", files["big"], "--policy", "opt", "--time-limit", 0.3,
                         "--json"], capsys)
     record = json.loads(out[0])
     assert code == 0 and record["status"] == "feasible"
@@ -67,7 +64,7 @@ def test_solve_opt_time_limit_reached_is_feasible(files, capsys):
 ])
 def test_solve_opt_errors_exit_2_with_reason(files, capsys, argv, fragment):
     """An unfit solver or bad limit: exit 2, one line with the reason."""
-    code, out, err = run(["solve", files["shared"], "--policy", "opt", *argv, "--json"], capsys)
+    code, out, err = run_cli(["solve", files["shared"], "--policy", "opt", *argv, "--json"], capsys)
     if fragment is None:
         assert code == 0 and json.loads(out[0])["status"] == "optimal"
     else:
@@ -77,14 +74,14 @@ def test_solve_opt_errors_exit_2_with_reason(files, capsys, argv, fragment):
 
 def test_solve_opt_brute_too_big_exit_2(files, capsys):
     """brute on an instance past its enumeration limit: exit 2 naming the limit."""
-    code, _, err = run(["solve", files["single"], "--policy", "opt", "--solver", "brute"],
+    code, _, err = run_cli(["solve", files["single"], "--policy", "opt", "--solver", "brute"],
                        capsys)
     assert code == 2 and "enumerate" in err[0]
 
 
 def test_compare_json_has_opt_row_and_gap(files, capsys):
     """``compare --json``: an OPT row with bound, status, solver and DDP's excess over it."""
-    code, out, err = run(["compare", files["single"], "--json", "--time-limit", 20], capsys)
+    code, out, err = run_cli(["compare", files["single"], "--json", "--time-limit", 20], capsys)
     assert code == 0 and err == []
     records = [json.loads(line) for line in out]
     assert [r["policy"] for r in records] == [*ddp.POLICIES, "lookahead", "rollout", "opt"]
@@ -99,7 +96,7 @@ def test_compare_json_has_opt_row_and_gap(files, capsys):
 
 def test_compare_table_shows_opt_and_gap(files, capsys):
     """``compare`` prints the OPT row and DDP's gap under the table."""
-    code, out, _ = run(["compare", files["shared"]], capsys)
+    code, out, _ = run_cli(["compare", files["shared"]], capsys)
     text = " ".join(" ".join(out).split())
     assert code == 0
     assert "OPT" in text and "DDP above OPT" in text and "DDP/OPT" in text
@@ -107,7 +104,7 @@ def test_compare_table_shows_opt_and_gap(files, capsys):
 
 def test_compare_time_limit_reached_says_not_proven(files, capsys):
     """``compare`` with a limit too short to prove: the caption bounds the gap instead."""
-    code, out, _ = run(["compare", files["big"], "--time-limit", 0.3], capsys)
+    code, out, _ = run_cli(["compare", files["big"], "--time-limit", 0.3], capsys)
     text = " ".join(" ".join(out).split())
     assert code == 0 and "not proven" in text and "at most" in text
 
@@ -115,14 +112,14 @@ def test_compare_time_limit_reached_says_not_proven(files, capsys):
 def test_solve_lookahead_json(files, capsys):
     """``--policy lookahead``: the window and prediction are recorded, the makespan
     re-evaluates, and ``--window 0`` gives DDP's choices."""
-    code, out, err = run(["solve", files["single"], "--policy", "lookahead", "--window", 2,
+    code, out, err = run_cli(["solve", files["single"], "--policy", "lookahead", "--window", 2,
                           "--predict", "repeat", "--json"], capsys)
     assert code == 0 and err == []
     record = json.loads(out[0])
     inst = ddp.load_instance(files["single"])
     assert record["window"] == 2 and record["predict"] == "repeat"
     assert record["makespan"] == ddp.evaluate(inst, record["choices"]).makespan
-    code, out, _ = run(["solve", files["single"], "--policy", "lookahead", "--window", 0,
+    code, out, _ = run_cli(["solve", files["single"], "--policy", "lookahead", "--window", 0,
                         "--json"], capsys)
     ddp_choices = [int(c) for c in ddp.run_policy(inst, "ddp").choices]
     assert code == 0 and json.loads(out[0])["choices"] == ddp_choices
@@ -137,7 +134,7 @@ def test_solve_lookahead_bad_flags_exit_2(files, capsys, argv):
 
 
 def test_compare_has_a_lookahead_row(files, capsys):
-    code, out, _ = run(["compare", files["single"], "--json", "--window", 1], capsys)
+    code, out, _ = run_cli(["compare", files["single"], "--json", "--window", 1], capsys)
     rows = {json.loads(line)["policy"]: json.loads(line) for line in out}
     assert code == 0 and "lookahead" in rows
     assert rows["lookahead"]["makespan"] >= rows["opt"]["makespan"] - 1e-9
@@ -145,12 +142,12 @@ def test_compare_has_a_lookahead_row(files, capsys):
 
 def test_search_worst_writes_a_file_compare_re_checks(tmp_path, capsys):
     path = tmp_path / "worst.json"
-    code, out, err = run(["search", "worst", "--events", 3, "--points", 1, "--budget", 30,
+    code, out, err = run_cli(["search", "worst", "--events", 3, "--points", 1, "--budget", 30,
                           "--evaluations", 200, "--seed", 3, "-o", path, "--json"], capsys)
     assert code == 0 and err == []
     record = json.loads(out[0])
     assert record["evaluations"] == 200 and record["ddp_ratio_to_opt"] >= 1.0
-    code, out, _ = run(["compare", path, "--json"], capsys)
+    code, out, _ = run_cli(["compare", path, "--json"], capsys)
     opt = [json.loads(line) for line in out][-1]
     assert opt["ddp_ratio_to_opt"] == pytest.approx(record["ddp_ratio_to_opt"], rel=1e-12)
 
