@@ -26,6 +26,7 @@ import ddp
 from . import _bound_kernels, _dp_bounds
 from .dp import solve_dp
 from .points import KeptPoints
+from .result import Outcome
 
 
 def pair_bound(inst: ddp.Instance) -> float:
@@ -122,3 +123,11 @@ def with_cheap_bound(inst: ddp.Instance, bound: float, message: str) -> tuple[fl
                 f"{ours:.9g}, reported instead")
         return ours, (message + "; " if message else "") + note
     return bound, message
+
+
+def out_of_time(inst: ddp.Instance, start: np.ndarray, solver: str) -> Outcome:
+    """The answer of a back-end the time limit stopped before it could run (while its model
+    was built): the warm start, with the cheap bounds."""
+    message = (f"{solver}: time limit reached while the model was built; the warm start, "
+               f"with our path/machine bound")
+    return Outcome(start, cheap_bound(inst), message, {"out_of_time": True})

@@ -36,11 +36,12 @@ import numpy as np
 
 import ddp
 
-from .bounds import pair_bound, with_cheap_bound
+from .bounds import out_of_time, pair_bound, with_cheap_bound
 from .errors import SolverUnavailable, native_call
 from .improve import better_start, warm_start
 from .model import CLOUD_FINISH, FRONT_FINISH, MAKESPAN, Model, Row
 from .result import Outcome
+from .stoppable import STOP_GRACE_SECONDS, BuildClock, OutOfTime, run_stoppable
 
 MAX_SCALED = 2.0 ** 50  # keep every scaled time far from int64 overflow in sums
 
@@ -79,8 +80,10 @@ class Built:
     scale: float
 
 
-def build(inst: ddp.Instance, start: np.ndarray) -> Built:
-    """The CP-SAT model of ``model.Model`` on floored times, hinted with ``start``."""
+def build(inst: ddp.Instance, start: np.ndarray, clock: BuildClock | None = None) -> Built:
+    """The CP-SAT model of ``model.Model`` on floored times, hinted with ``start``; ``clock``
+    raises ``OutOfTime`` when the time limit passes while the rows are added."""
+    tick = clock.tick if clock is not None else (lambda: None)
     cp_model = _cp_model()
     horizon = float(ddp.evaluate(inst, start).makespan)
     scale = scale_for(inst, horizon)
@@ -95,6 +98,7 @@ def build(inst: ddp.Instance, start: np.ndarray) -> Built:
     times[MAKESPAN, 0] = cp.NewIntVar(0, top, MAKESPAN)
 
     def add_row(row: Row) -> None:
+        tick()
         right = times[row.right] if row.right is not None else 0
         work = 0 if row.event is None else sum(
             int(c) * v for c, v in zip(row.coefficients, x[row.event], strict=True))
@@ -111,9 +115,14 @@ def build(inst: ddp.Instance, start: np.ndarray) -> Built:
 
 def run(built: Built, time_limit: float, *, workers: int, deterministic: bool,
         deterministic_time: float | None, seed: int, log: bool) -> Any:
-    """Solve ``built`` within ``time_limit`` seconds; returns the CP-SAT solver and status."""
+    """Solve ``built`` within ``time_limit`` seconds; returns the CP-SAT solver and status.
+
+    The solve runs in a thread (``stoppable.run_stoppable``): Ctrl-C or SIGTERM stop it and are
+    raised again, and a watchdog stops it shortly after its limit.
+    """
     solver = _cp_model().CpSolver()
     params = solver.parameters
+    params.catch_sigint_signal = False  # CP-SAT would swallow Ctrl-C and return "feasible"
     params.num_workers = max(1, int(workers))
     params.random_seed = int(seed)
     params.log_search_progress = bool(log)
@@ -125,8 +134,10 @@ def run(built: Built, time_limit: float, *, workers: int, deterministic: bool,
             params.interleave_search = True
     else:
         params.max_time_in_seconds = time_limit
+    deadline = time.perf_counter() + params.max_time_in_seconds + STOP_GRACE_SECONDS
     with native_call("CP-SAT"):
-        code = solver.Solve(built.cp)
+        code = run_stoppable(lambda: solver.Solve(built.cp), solver.StopSearch, deadline,
+                             name="CP-SAT").value
     return solver, code
 
 
@@ -163,8 +174,13 @@ def solve_cpsat(inst: ddp.Instance, time_limit: float = 60.0,
     started = time.perf_counter() if started is None else started
     _cp_model()  # say which package is missing before any work
     start = better_start(inst, warm_start(inst, hint), time_limit)
-    built = build(inst, start)
-    remaining = max(0.5, float(time_limit) - (time.perf_counter() - started))
+    clock = BuildClock(started + float(time_limit))
+    try:
+        built = build(inst, start, clock)
+        clock.check()
+    except OutOfTime:
+        return out_of_time(inst, start, "CP-SAT")
+    remaining = clock.remaining()
     solver, code = run(built, remaining, workers=workers, deterministic=deterministic,
                        deterministic_time=deterministic_time, seed=seed, log=log)
     return convert(inst, built, start, solver, code)

@@ -31,6 +31,7 @@ import ddp
 from .errors import SolverUnavailable, native_call
 from .milp import quiet_stdout
 from .points import KeptPoints
+from .stoppable import STOP_GRACE_SECONDS, run_highs_stoppable
 
 # Relative margin taken off the recomputed dual bound for the rounding of its float sums.
 DUAL_SAFETY = 1e-10
@@ -351,7 +352,7 @@ def _run(highspy, lp, options: dict, seconds: float):
             highs.setOptionValue(key, value)
         highs.passModel(lp)
         with native_call("HiGHS (LP relaxation)"):
-            highs.run()
+            run_highs_stoppable(highs, time.perf_counter() + seconds + STOP_GRACE_SECONDS)
     status = highs.modelStatusToString(highs.getModelStatus())
     solution = highs.getSolution()
     duals = np.asarray(solution.row_dual, dtype=np.float64)

@@ -1,0 +1,101 @@
+"""Native solves that a signal or a deadline can stop.
+
+A native solve (HiGHS's ``run``, CP-SAT's ``Solve``, the wait for a CBC process) keeps the main
+thread in C or C++ code, where Python's signal handlers cannot run: Ctrl-C then waits for the
+solve to end, or the back-end catches SIGINT itself and returns as if its limit had been
+reached. So ``run_stoppable`` runs the solve in a worker thread and waits for it in Python. The
+exception of a signal handler (``KeyboardInterrupt``, the CLI's exception for SIGTERM) arrives in
+the waiting thread; the solve is told to stop, awaited (briefly) and the exception raised again.
+
+The same wait enforces a deadline: a back-end whose own limit comes late (HiGHS or CP-SAT
+presolving a large model, CBC preprocessing) is told to stop when the deadline passes.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+POLL_SECONDS = 0.05  # how often the waiting thread looks at the clock
+# a back-end's own time limit first; the watchdog stops it this much after that limit
+STOP_GRACE_SECONDS = 0.25
+STOP_WAIT_SECONDS = 5.0  # how long an interrupted solve may take to stop before we give up on it
+
+
+class Stopped(Generic[T]):
+    """What a stoppable solve returned, and whether the deadline stopped it."""
+
+    def __init__(self, value: T, late: bool) -> None:
+        self.value = value
+        self.late = late
+
+
+def run_stoppable(work: Callable[[], T], stop: Callable[[], None],
+                  deadline: float | None = None, name: str = "native solve") -> Stopped[T]:
+    """Run ``work()`` in a thread; ``stop()`` when the deadline (``time.perf_counter()``) passes
+    or when the waiting thread is interrupted, in which case the interruption is raised again
+    once the solve has stopped (or ``STOP_WAIT_SECONDS`` have passed).
+
+    An exception of ``work`` is raised in the calling thread.
+    """
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # handed to the calling thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, name=name, daemon=True)
+    late = False
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(POLL_SECONDS)
+            if deadline is not None and not late and time.perf_counter() > deadline:
+                late = True
+                stop()
+    except BaseException:
+        stop()
+        thread.join(STOP_WAIT_SECONDS)
+        raise
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return Stopped(outcome["value"], late)  # type: ignore[arg-type]
+
+
+def run_highs_stoppable(highs, deadline: float | None = None) -> object:
+    """``highs.run()`` of a ``highspy.Highs`` through ``run_stoppable``: stopped through its
+    interrupt callback (``cancelSolve``), which HiGHS polls during simplex, IPM and MIP."""
+    highs.HandleUserInterrupt = True
+    return run_stoppable(highs.run, highs.cancelSolve, deadline, name="HiGHS").value
+
+
+class OutOfTime(Exception):  # noqa: N818 (a condition, not a failure)
+    """The time limit passed while a model was being built."""
+
+
+class BuildClock:
+    """Looks at the clock every ``every`` calls of ``tick`` while a model is built; raises
+    ``OutOfTime`` once ``deadline`` (``time.perf_counter()``) has passed."""
+
+    def __init__(self, deadline: float, every: int = 64) -> None:
+        self.deadline = deadline
+        self.every = every
+        self.calls = 0
+
+    def tick(self) -> None:
+        self.calls += 1
+        if self.calls % self.every == 0:
+            self.check()
+
+    def check(self) -> None:
+        if time.perf_counter() > self.deadline:
+            raise OutOfTime
+
+    def remaining(self) -> float:
+        return self.deadline - time.perf_counter()
