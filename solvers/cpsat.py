@@ -37,11 +37,11 @@ import numpy as np
 import ddp
 
 from .bounds import out_of_time, pair_bound, with_cheap_bound
-from .errors import SolverUnavailable, native_call
+from .errors import OutOfTime, SolverUnavailable, native_call
 from .improve import better_start, warm_start
 from .model import CLOUD_FINISH, FRONT_FINISH, MAKESPAN, Model, Row
 from .result import Outcome
-from .stoppable import STOP_GRACE_SECONDS, BuildClock, OutOfTime, run_stoppable
+from .stoppable import STOP_GRACE_SECONDS, BuildClock, run_stoppable
 
 MAX_SCALED = 2.0 ** 50  # keep every scaled time far from int64 overflow in sums
 

@@ -18,6 +18,10 @@ class SolverError(RuntimeError):
     """A back-end failed while it ran; ``solvers.solve`` turns this into status ``error``."""
 
 
+class OutOfTime(Exception):  # noqa: N818 (a condition, not a failure)
+    """The time limit passed while a model was being built or handed to a back-end."""
+
+
 # Errors of our own code: never a solver failure, always raised to the caller.
 PROGRAMMING_ERRORS: tuple[type[BaseException], ...] = (
     TypeError, AttributeError, NameError, IndexError, KeyError, AssertionError, ImportError)
@@ -28,12 +32,12 @@ def native_call(solver: str) -> Iterator[None]:
     """Run a back-end's native solve: its own exceptions become ``SolverError``.
 
     Only the call into the back-end goes inside (PuLP's ``solve``, HiGHS's ``run``, CP-SAT's
-    ``Solve``); ``PROGRAMMING_ERRORS`` and ``SolverError`` pass through unchanged, as do
-    ``KeyboardInterrupt`` and ``SystemExit`` (not ``Exception``).
+    ``Solve``); ``PROGRAMMING_ERRORS``, ``SolverError`` and ``OutOfTime`` pass through
+    unchanged, as do ``KeyboardInterrupt`` and ``SystemExit`` (not ``Exception``).
     """
     try:
         yield
-    except (SolverError, *PROGRAMMING_ERRORS):
+    except (SolverError, OutOfTime, *PROGRAMMING_ERRORS):
         raise
     except Exception as exc:
         raise SolverError(f"{solver} failed: {type(exc).__name__}: {exc}") from exc

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import signal
 import sys
 import tempfile
 import time
@@ -35,12 +36,13 @@ import numpy as np
 
 import ddp
 
-from .bounds import own_bound, pair_bound, with_cheap_bound
+from .bounds import out_of_time, own_bound, pair_bound, with_cheap_bound
 from .components import components
-from .errors import SolverUnavailable, native_call
+from .errors import OutOfTime, SolverError, SolverUnavailable, native_call
 from .improve import better_start, warm_start
 from .model import CLOUD_FINISH, FRONT_FINISH, LAST_FINISH_FORM, MAKESPAN, MAKESPAN_FORM, Model, Row
 from .result import OPTIMAL_RTOL, Outcome, proven
+from .stoppable import STOP_GRACE_SECONDS, BuildClock, run_highs_stoppable, run_stoppable
 
 
 def _pulp():
@@ -114,10 +116,13 @@ class Problem:
         return self.model.kept.choices_of(columns)
 
 
-def build(inst: ddp.Instance, start: np.ndarray, form: str = MAKESPAN_FORM) -> Problem:
+def build(inst: ddp.Instance, start: np.ndarray, form: str = MAKESPAN_FORM,
+          clock: BuildClock | None = None) -> Problem:
     """The PuLP problem of ``model.Model`` with its objective in form ``form``
-    (``Model.objective``), warm started from the choices ``start``."""
+    (``Model.objective``), warm started from the choices ``start``; ``clock`` raises
+    ``OutOfTime`` when the time limit passes while the rows are added."""
     pulp = _pulp()
+    tick = clock.tick if clock is not None else (lambda: None)
     horizon = float(ddp.evaluate(inst, start).makespan)
     power = round(np.log2(1000.0 / horizon)) if horizon > 0 else 0
     scale = 2.0 ** int(np.clip(power, -40, 40))
@@ -139,6 +144,7 @@ def build(inst: ddp.Instance, start: np.ndarray, form: str = MAKESPAN_FORM) -> P
 
     def add_row(row: Row) -> None:
         nonlocal prob
+        tick()
         right = times[row.right] if row.right is not None else 0
         work = 0 if row.event is None else pulp.lpSum(
             float(c) * v for c, v in zip(row.coefficients, x[row.event], strict=True))
@@ -188,10 +194,41 @@ def parse_cbc_log(text: str) -> tuple[str, float | None]:
     return result, bound
 
 
+def _stop_processes(executable: str) -> bool:
+    """Terminate this process's children running ``executable`` (Linux: ``/proc``); whether
+    there was one."""
+    found = False
+    try:
+        pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:  # no /proc: CBC then stops on its own limit only
+        return False
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                parent = int(handle.read().rsplit(b")", 1)[1].split()[1])
+            if parent != os.getpid():
+                continue
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                program = handle.read().split(b"\0", 1)[0].decode(errors="replace")
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
+        if os.path.realpath(program) == os.path.realpath(executable):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            found = True
+    return found
+
+
 def run_cbc(problem: Problem, time_limit: float, threads: int | None,
             msg: bool, warm: bool = True) -> tuple[str, float | None]:
     """One CBC run (from the problem's start values when ``warm``); returns CBC's result line
-    and its claimed bound (unscaled) from its log."""
+    and its claimed bound (unscaled) from its log.
+
+    CBC runs in a subprocess that PuLP waits for; CBC's own limit (``-sec``) is not kept while
+    it preprocesses a large model. So PuLP waits in a thread (``stoppable.run_stoppable``) and
+    the CBC process is killed just after the limit, or on Ctrl-C or SIGTERM (then raised
+    again); a killed CBC gives ``"Stopped at the time limit (killed)"`` and no bound.
+    """
     pulp = _pulp()
     with tempfile.TemporaryDirectory(prefix="ddp_cbc_") as tmp:
         log_path = os.path.join(tmp, "cbc.log")
@@ -203,12 +240,30 @@ def run_cbc(problem: Problem, time_limit: float, threads: int | None,
         if not solver.available():
             raise SolverUnavailable("CBC is not available: PuLP 3.x ships it (pip install "
                                     "'pulp<4'); PuLP 4 dropped it")
-        with native_call("CBC"):
-            problem.prob.solve(solver)
+        killed = []
+
+        def stop() -> None:
+            if _stop_processes(solver.path):
+                killed.append(True)
+
+        deadline = time.perf_counter() + float(time_limit) + STOP_GRACE_SECONDS
+        try:
+            with native_call("CBC"):
+                run_stoppable(lambda: problem.prob.solve(solver), stop, deadline, name="CBC")
+        except SolverError:
+            if not killed:
+                raise
+        if killed:
+            return KILLED, None
         with open(log_path, encoding="utf-8", errors="replace") as handle:
             log = handle.read()
     result, claimed = parse_cbc_log(log)
     return result, None if claimed is None else claimed / problem.scale
+
+
+KILLED = "Stopped at the time limit (killed)"
+NOT_RUN = "Not run: the time limit passed while its model was built"
+CBC_BOUND_SHARE = 0.1  # kept from CBC's share of the limit for our own bound (convert_cbc)
 
 
 # The one objective form whose "Optimal" CBC 2.10.3 is trusted with: verified against dp and
@@ -225,7 +280,7 @@ class CbcGroup:
     events: np.ndarray
     inst: ddp.Instance
     start: np.ndarray
-    problem: Problem
+    problem: Problem | None  # None: not run, the time limit passed first
     warm: bool
     result: str
     claimed: float | None
@@ -236,6 +291,8 @@ class CbcGroup:
 
     def choices(self) -> np.ndarray:
         """CBC's choices for the group, or its start when CBC has none or worse ones."""
+        if self.problem is None:
+            return self.start
         return _better(self.inst, self.problem.choices(), self.start)
 
 
@@ -251,18 +308,22 @@ def run_cbc_groups(inst: ddp.Instance, start: np.ndarray, time_limit: float,
     "Optimal" above the optimum on 5 of 30 measured instances, cold on none.
     """
     started = time.perf_counter() if started is None else started
+    clock = BuildClock(started + float(time_limit))
     groups = [events for events, _, _ in components(inst)] if split and inst.n else [
         np.arange(inst.n)]
     runs = []
     left = inst.n
     for events in groups:
-        remaining = float(time_limit) - (time.perf_counter() - started)
-        share = max(1.0, remaining * len(events) / max(left, 1))
-        left -= len(events)
         sub = inst.subset(events)
-        problem = build(sub, start[events], form)
         from_start = len(np.unique(sub.unit)) == 1 if warm is None else warm
-        result, claimed = run_cbc(problem, share, threads, msg, from_start)
+        try:
+            problem = build(sub, start[events], form, clock)
+            clock.check()
+            share = clock.remaining() * len(events) / max(left, 1)
+            result, claimed = run_cbc(problem, share, threads, msg, from_start)
+        except OutOfTime:
+            problem, result, claimed = None, NOT_RUN, None
+        left -= len(events)
         runs.append(CbcGroup(events, sub, start[events], problem, from_start, result,
                              claimed))
     return runs
@@ -290,7 +351,8 @@ def trusted_bound(group: CbcGroup, form: str) -> tuple[float | None, str]:
 def convert_cbc(inst: ddp.Instance, start: np.ndarray, groups: list[CbcGroup],
                 time_limit: float, form: str = CBC_TRUSTED_FORM) -> Outcome:
     """CBC's choices group by group (or the start's), and the best bound: CBC's own where the
-    rule trusts it (``trusted_bound``), raised by ours when that does not prove the answer."""
+    rule trusts it (``trusted_bound``), raised by ours (within ``time_limit`` seconds, the time
+    left) when that does not prove the answer."""
     choices = start.copy()
     bound = 0.0
     notes = []
@@ -317,7 +379,7 @@ def convert_cbc(inst: ddp.Instance, start: np.ndarray, groups: list[CbcGroup],
         return Outcome(choices, bound, message, stats)
     bound, message = with_cheap_bound(inst, bound, message)
     if not proven(objective, bound):
-        ours = own_bound(inst, time_limit=max(1.0, 0.25 * float(time_limit)))
+        ours = own_bound(inst, time_limit=max(0.1, float(time_limit)))
         if ours > bound:
             bound = ours
             message += "; our per-pair dp bound is higher, reported"
@@ -337,9 +399,10 @@ def solve_cbc(inst: ddp.Instance, time_limit: float = 60.0,
     """
     started = time.perf_counter() if started is None else started
     start = better_start(inst, warm_start(inst, hint), time_limit)
-    groups = run_cbc_groups(inst, start, time_limit, threads, msg, objective_form, split,
-                            started)
-    return convert_cbc(inst, start, groups, time_limit, objective_form)
+    groups = run_cbc_groups(inst, start, (1 - CBC_BOUND_SHARE) * float(time_limit), threads,
+                            msg, objective_form, split, started)
+    left = float(time_limit) - (time.perf_counter() - started)
+    return convert_cbc(inst, start, groups, left, objective_form)
 
 
 # -- HiGHS ------------------------------------------------------------------------------------
@@ -354,13 +417,41 @@ class HighsRun:
 
 
 def run_highs(problem: Problem, time_limit: float, threads: int | None, msg: bool,
-              warm: bool) -> HighsRun:
-    """One HiGHS run on ``problem`` (from its start values when ``warm``)."""
+              warm: bool, clock: BuildClock | None = None) -> HighsRun:
+    """One HiGHS run on ``problem`` (from its start values when ``warm``).
+
+    With ``clock``, PuLP's copy of the model into HiGHS is timed too (``OutOfTime`` when the
+    limit passes during it) and HiGHS gets the time left, not ``time_limit``. The run itself is
+    stoppable (``stoppable.run_highs_stoppable``): by Ctrl-C, SIGTERM, or a watchdog just after
+    its limit.
+    """
     pulp = _pulp()
     import highspy
 
     class WarmHiGHS(pulp.HiGHS):
-        """PuLP's HiGHS API plus the warm start it lacks (``Highs.setSolution``)."""
+        """PuLP's HiGHS API plus the warm start it lacks (``Highs.setSolution``), a clock on
+        the copy of the model and a stoppable run."""
+
+        def buildSolverModel(self, lp):  # noqa: N802 (PuLP's name)
+            # PuLP's own copy (pulp/apis/highs_api.py), row by row with a look at the clock
+            inf = highspy.kHighsInf
+            highs = lp.solverModel
+            for i, var in enumerate(lp.variables()):
+                highs.addCol(lp.objective.get(var, 0.0),
+                             -inf if var.lowBound is None else var.lowBound,
+                             inf if var.upBound is None else var.upBound, 0, [], [])
+                var.index = i
+                if var.cat == pulp.LpInteger:
+                    highs.changeColIntegrality(i, highspy.HighsVarType.kInteger)
+            for i, constraint in enumerate(lp._constraints.values()):
+                if clock is not None:
+                    clock.tick()
+                items = [(var.index, c) for var, c in constraint.items() if c != 0]
+                indices, coefficients = zip(*items, strict=True) if items else ((), ())
+                constraint.index = i
+                lower, upper = constraint.getLb(), constraint.getUb()
+                highs.addRow(-inf if lower is None else lower, inf if upper is None else upper,
+                             len(indices), indices, coefficients)
 
         def callSolver(self, lp):  # noqa: N802 (PuLP's name)
             if warm:
@@ -372,7 +463,13 @@ def run_highs(problem: Problem, time_limit: float, threads: int | None, msg: boo
                 solution.col_value = values
                 solution.value_valid = True
                 lp.solverModel.setSolution(solution)
-            lp.solverModel.run()
+            seconds = float(time_limit)
+            if clock is not None:
+                clock.check()
+                seconds = min(seconds, clock.remaining())
+            lp.solverModel.setOptionValue("time_limit", seconds)
+            run_highs_stoppable(lp.solverModel,
+                                time.perf_counter() + seconds + STOP_GRACE_SECONDS)
 
     solver = WarmHiGHS(msg=msg, timeLimit=time_limit, threads=threads, mip_rel_gap=0.0,
                        mip_abs_gap=0.0)
@@ -397,7 +494,8 @@ def _claimed(problem: Problem, run: HighsRun) -> tuple[float, bool]:
 
 def convert_highs(problem: Problem, start: np.ndarray, run: HighsRun, notes: list[str],
                   time_limit: float) -> Outcome:
-    """Choices, bound and message of HiGHS's last run."""
+    """Choices, bound and message of HiGHS's last run; ``time_limit``: the seconds left for
+    our own bound where HiGHS's cannot be used."""
     import highspy
 
     inst = problem.inst
@@ -412,7 +510,7 @@ def convert_highs(problem: Problem, start: np.ndarray, run: HighsRun, notes: lis
         # objective (checked above) and relative gap.
         bound = max(bound, claimed * (1.0 - gap))
     if not consistent:
-        bound = min(bound, own_bound(inst, time_limit=max(1.0, 0.1 * float(time_limit))))
+        bound = min(bound, own_bound(inst, time_limit=max(0.1, float(time_limit))))
         notes = [*notes, "HiGHS's objective does not match its schedule; bound capped by ours"]
     message = "; ".join([f"HiGHS: {run.status_text}", *notes])
     if not np.isfinite(bound):
@@ -442,17 +540,23 @@ def solve_highs(inst: ddp.Instance, time_limit: float = 60.0,
     except ImportError as exc:
         raise SolverUnavailable("milp-highs needs highspy: pip install highspy") from exc
     start = better_start(inst, warm_start(inst, hint), time_limit)
-    problem = build(inst, start)
+    clock = BuildClock(started + float(time_limit))
     notes = []
-    for warm in (True, False):
-        remaining = max(1.0, float(time_limit) - (time.perf_counter() - started))
-        run = run_highs(problem, remaining, threads, msg, warm)
-        if run.status == highspy.HighsModelStatus.kInfeasible:
-            break
-        claimed, consistent = _claimed(problem, run)
-        if consistent or run.choices is None or not warm:
-            break
-        notes.append(f"warm-started HiGHS claimed {claimed:.9g} for a schedule of "
-                     f"makespan {ddp.evaluate(inst, run.choices).makespan:.9g}; solved again "
-                     f"cold")
-    return convert_highs(problem, start, run, notes, time_limit)
+    run = None
+    try:
+        problem = build(inst, start, clock=clock)
+        for warm in (True, False):
+            run = run_highs(problem, clock.remaining(), threads, msg, warm, clock)
+            if run.status == highspy.HighsModelStatus.kInfeasible:
+                break
+            claimed, consistent = _claimed(problem, run)
+            if consistent or run.choices is None or not warm:
+                break
+            notes.append(f"warm-started HiGHS claimed {claimed:.9g} for a schedule of "
+                         f"makespan {ddp.evaluate(inst, run.choices).makespan:.9g}; solved "
+                         f"again cold")
+    except OutOfTime:
+        if run is None:
+            return out_of_time(inst, start, "HiGHS")
+        notes.append("no time left to solve again cold")
+    return convert_highs(problem, start, run, notes, max(0.0, clock.remaining()))

@@ -18,12 +18,26 @@ import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from .errors import OutOfTime
+
 T = TypeVar("T")
 
 POLL_SECONDS = 0.05  # how often the waiting thread looks at the clock
 # a back-end's own time limit first; the watchdog stops it this much after that limit
 STOP_GRACE_SECONDS = 0.25
-STOP_WAIT_SECONDS = 5.0  # how long an interrupted solve may take to stop before we give up on it
+STOP_WAIT_SECONDS = 2.0  # how long an interrupted solve may take to stop before we give up on it
+
+# Solves still running in their threads (a stop they did not honour: HiGHS 1.16 does not poll
+# its interrupt inside sub-MIPs). A process must not end normally while one runs: C++ ends it
+# with std::terminate ("terminate called without an active exception", SIGABRT).
+_running: set[threading.Thread] = set()
+_running_lock = threading.Lock()
+
+
+def still_running() -> int:
+    """How many stoppable solves are still running (after an interruption they ignored)."""
+    with _running_lock:
+        return len(_running)
 
 
 class Stopped(Generic[T]):
@@ -36,32 +50,45 @@ class Stopped(Generic[T]):
 
 def run_stoppable(work: Callable[[], T], stop: Callable[[], None],
                   deadline: float | None = None, name: str = "native solve") -> Stopped[T]:
-    """Run ``work()`` in a thread; ``stop()`` when the deadline (``time.perf_counter()``) passes
-    or when the waiting thread is interrupted, in which case the interruption is raised again
-    once the solve has stopped (or ``STOP_WAIT_SECONDS`` have passed).
+    """Run ``work()`` in a thread; ``stop()`` it when the deadline (``time.perf_counter()``)
+    passes or when the waiting thread is interrupted, in which case the interruption is raised
+    again once the solve has stopped (or ``STOP_WAIT_SECONDS`` have passed).
 
-    An exception of ``work`` is raised in the calling thread.
+    ``stop`` is called again at every poll until ``work`` returns (it must be idempotent): a
+    solve told to stop before its native part began (e.g. CBC's process not started yet) is
+    stopped when it begins. An exception of ``work`` is raised in the calling thread.
     """
     outcome: dict[str, object] = {}
+    # An Event, not Thread.join: a join that a signal interrupts can leave the thread marked
+    # stopped while it still runs (CPython 3.11), and the stop would be skipped.
+    done = threading.Event()
 
     def target() -> None:
         try:
             outcome["value"] = work()
         except BaseException as exc:  # handed to the calling thread
             outcome["error"] = exc
+        finally:
+            with _running_lock:
+                _running.discard(threading.current_thread())
+            done.set()
 
     thread = threading.Thread(target=target, name=name, daemon=True)
     late = False
+    with _running_lock:
+        _running.add(thread)
     thread.start()
     try:
-        while thread.is_alive():
-            thread.join(POLL_SECONDS)
-            if deadline is not None and not late and time.perf_counter() > deadline:
+        while not done.wait(POLL_SECONDS):
+            if deadline is not None and time.perf_counter() > deadline:
                 late = True
+            if late:
                 stop()
     except BaseException:
-        stop()
-        thread.join(STOP_WAIT_SECONDS)
+        given_up = time.perf_counter() + STOP_WAIT_SECONDS
+        while not done.is_set() and time.perf_counter() < given_up:
+            stop()
+            done.wait(POLL_SECONDS)
         raise
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
@@ -73,10 +100,6 @@ def run_highs_stoppable(highs, deadline: float | None = None) -> object:
     interrupt callback (``cancelSolve``), which HiGHS polls during simplex, IPM and MIP."""
     highs.HandleUserInterrupt = True
     return run_stoppable(highs.run, highs.cancelSolve, deadline, name="HiGHS").value
-
-
-class OutOfTime(Exception):  # noqa: N818 (a condition, not a failure)
-    """The time limit passed while a model was being built."""
 
 
 class BuildClock:

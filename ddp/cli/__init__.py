@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import signal
 import sys
 
 from ..errors import InstanceError
@@ -46,12 +48,62 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C (native solves stopped, files closed), exit 143."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated
+
+
+def _interrupted(exc: BaseException) -> BaseException | None:
+    """The ``KeyboardInterrupt`` or ``Terminated`` behind ``exc``, if any: a signal handler's
+    exception raised inside a compiled (numba) call comes out as a ``SystemError`` whose
+    context is the handler's exception."""
+    seen = 0
+    while exc is not None and seen < 8:
+        if isinstance(exc, (KeyboardInterrupt, Terminated)):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None
+
+
+def _interrupted_exit(status: int) -> int:
+    """``status``; but when a native solve ignored the stop and still runs in its thread, the
+    process ends here (``os._exit``): a normal exit would abort in C++ with a second message."""
+    stoppable = sys.modules.get("solvers.stoppable")
+    if stoppable is not None and stoppable.still_running():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``ddp`` console script."""
+    """Entry point of the ``ddp`` console script.
+
+    Exit statuses: 0 success, 1 a bug (one line), 2 bad input or usage, 130 Ctrl-C (SIGINT),
+    143 SIGTERM; each ends with one line on stderr.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        return int(args.handler(args) or 0)
+        return _run(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        try:
+            return int(args.handler(args) or 0)
+        except SystemError as exc:
+            interruption = _interrupted(exc)
+            if interruption is None:
+                raise
+            raise interruption from None
     except (CliError, InstanceError) as exc:
         error_line(str(exc))
         return 2
@@ -62,7 +114,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         error_line("interrupted")
-        return 130
+        return _interrupted_exit(130)
+    except Terminated:
+        error_line("terminated")
+        return _interrupted_exit(143)
     except Exception as exc:  # a bug: one line, the traceback only when asked for
         if args.debug:
             raise
