@@ -14,20 +14,27 @@ from .errors import SolverError
 from .finish import finish
 from .improve import warm_start
 from .methods import AUTO, runner
+from .options import check_options
 from .result import Outcome, Result
+
+# The largest time limit used (about 31.7 years): a larger one is treated as this. Work
+# budgets derive from the limit (states, steps, windows per second); capped here they stay far
+# inside int64 (a limit of 1e13 s made dp's step budget overflow numba's int64).
+MAX_TIME_LIMIT = 1e9
 
 
 def check_time_limit(time_limit: Any, name: str = "time_limit") -> float:
-    """``time_limit`` as float seconds; ``ValueError`` naming ``name`` unless it is a positive,
-    finite number (``dp`` derives its budgets from it, so inf and nan are refused too)."""
+    """``time_limit`` as float seconds, at most ``MAX_TIME_LIMIT``; ``ValueError`` naming
+    ``name`` unless it is a positive, finite number (``dp`` derives its budgets from it, so inf
+    and nan are refused too)."""
     try:
         seconds = float(time_limit)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         seconds = math.nan
-    if not 0 < seconds < math.inf:
+    if isinstance(time_limit, bool) or not 0 < seconds < math.inf:
         raise ValueError(f"{name} must be a positive, finite number of seconds, got "
                          f"{time_limit}")
-    return seconds
+    return min(seconds, MAX_TIME_LIMIT)
 
 
 def solve(inst: ddp.Instance, method: str = AUTO, time_limit: float = 60.0,
@@ -40,13 +47,16 @@ def solve(inst: ddp.Instance, method: str = AUTO, time_limit: float = 60.0,
     method : {"auto", "dp", "cpsat", "milp-highs", "milp-cbc", "brute"}
         See ``SUPPORT``; ``auto`` (the default) combines the others (``solvers/auto.py``).
     time_limit : float
-        Seconds for the whole call; when reached the best schedule found is returned with
-        status ``feasible`` and the bound proven so far.
+        Seconds for the whole call, model building included; when reached the best schedule
+        found is returned with status ``feasible`` and the bound proven so far. Kept within
+        ``max(10% of it, 1 s)`` (measured by benchmarks/bench_time_limits.py); a limit above
+        ``MAX_TIME_LIMIT`` (1e9 s) is treated as 1e9 s.
     hint : array-like of int, optional
         Warm-start choices; DDP's by default.
     **options
         Passed to the method (e.g. ``deterministic=True``, ``workers=1`` for ``cpsat``,
-        ``threads`` for the MILPs, ``beam_width`` for ``dp``).
+        ``threads`` for the MILPs, ``beam_width`` for ``dp``); checked first
+        (``options.check_options``).
 
     Returns
     -------
@@ -56,7 +66,8 @@ def solve(inst: ddp.Instance, method: str = AUTO, time_limit: float = 60.0,
     Raises
     ------
     ValueError
-        Unknown method, bad time limit, bad hint, or ``UnsupportedInstance`` (the method cannot
+        Unknown method, bad time limit, unknown option or bad option value (naming option
+        and method), bad hint, or ``UnsupportedInstance`` (the method cannot
         solve this instance exactly, e.g. ``dp`` with two devices on one unit).
     SolverUnavailable
         A back-end is missing.
@@ -74,6 +85,7 @@ def solve(inst: ddp.Instance, method: str = AUTO, time_limit: float = 60.0,
     seconds = check_time_limit(time_limit)
     key = str(method).lower()
     run = runner(key)
+    check_options(key, run, options)
     if hint is not None:
         hint = warm_start(inst, hint)
     try:
