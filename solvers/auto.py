@@ -32,7 +32,7 @@ import ddp
 
 from .bounds import cheap_bound
 from .cpsat import solve_cpsat
-from .dp import LAST_CUT_SHARE, check_supported, solve_dp
+from .dp import CUT_BUILD_SECONDS_PER_EVENT, LAST_CUT_SHARE, check_supported, solve_dp
 from .errors import UnsupportedInstance
 from .improve import better_start, improve, warm_start
 from .lns import improve_by_windows
@@ -113,9 +113,12 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         # the combinatorial bounds cost about CHEAP_BOUND_SECONDS per event: within a tenth of
         # the limit only (finish adds the cheapest, pair_bound, anyway)
         bound = max(bound, cheap_bound(block))
-    if not proven(best_value, bound):
-        remaining = max(0.5, deadline - time.perf_counter())
-        lp_seconds = 10 * LP_SHARE * limit if deterministic else min(LP_SHARE * limit, remaining)
+    remaining = max(0.5, deadline - time.perf_counter())
+    lp_seconds = 10 * LP_SHARE * limit if deterministic else min(LP_SHARE * limit, remaining)
+    if not proven(best_value, bound) and block.n * CUT_BUILD_SECONDS_PER_EVENT > lp_seconds:
+        notes.append("LP relaxation: skipped, too large to build in its share of the limit")
+        search_windows(LNS_SHARE)
+    elif not proven(best_value, bound):
         relaxed = lp_bound(block, best_value, time_limit=lp_seconds, deterministic=deterministic)
         stats["lp_bound"] = relaxed.value
         bound = max(bound, min(best_value, relaxed.value))
