@@ -25,6 +25,7 @@ T = TypeVar("T")
 POLL_SECONDS = 0.05  # how often the waiting thread looks at the clock
 # a back-end's own time limit first; the watchdog stops it this much after that limit
 STOP_GRACE_SECONDS = 0.25
+STOPPED_TIME_LIMIT = 1e-9  # the time limit that stops a running HiGHS at its next clock check
 STOP_WAIT_SECONDS = 2.0  # how long an interrupted solve may take to stop before we give up on it
 
 # Solves still running in their threads (a stop they did not honour: HiGHS 1.16 does not poll
@@ -96,10 +97,18 @@ def run_stoppable(work: Callable[[], T], stop: Callable[[], None],
 
 
 def run_highs_stoppable(highs, deadline: float | None = None) -> object:
-    """``highs.run()`` of a ``highspy.Highs`` through ``run_stoppable``: stopped through its
-    interrupt callback (``cancelSolve``), which HiGHS polls during simplex, IPM and MIP."""
-    highs.HandleUserInterrupt = True
-    return run_stoppable(highs.run, highs.cancelSolve, deadline, name="HiGHS").value
+    """``highs.run()`` of a ``highspy.Highs`` through ``run_stoppable``.
+
+    Stopped by lowering its ``time_limit`` option while it runs: HiGHS reads the option at its
+    periodic clock checks in simplex, IPM and the MIP search. highspy's own stop
+    (``HandleUserInterrupt`` and ``cancelSolve``) calls back into Python at every simplex
+    iteration: the LP relaxation of 3000 events took 2.7 s with it against 0.75 s without.
+    """
+
+    def stop() -> None:
+        highs.setOptionValue("time_limit", STOPPED_TIME_LIMIT)
+
+    return run_stoppable(highs.run, stop, deadline, name="HiGHS").value
 
 
 class BuildClock:
