@@ -70,7 +70,11 @@ def run_and_signal(path: Path, sig: signal.Signals) -> None:
             try:
                 out, err = process.communicate(timeout=EXIT_WITHIN)
             except subprocess.TimeoutExpired:
-                pytest.fail(f"{what}: still running {EXIT_WITHIN} s after the signal")
+                threads = len(os.listdir(f"/proc/{process.pid}/task"))
+                process.kill()
+                _, err = process.communicate()
+                pytest.fail(f"{what}: still running {EXIT_WITHIN} s after the signal "
+                            f"({threads} threads; stderr: {err.strip()[-500:]!r})")
             assert (process.returncode, err.strip(), out) == (status, line, ""), what
             for child in children[process.pid]:  # e.g. CBC's process: killed, not left to run
                 assert not Path(f"/proc/{child}").exists() or "Z" in Path(
