@@ -46,11 +46,18 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+def default_sigint() -> None:
+    """In the child: SIGINT back to its default, so that Python handles it even when the tests
+    run as a background job of a shell (which starts them with SIGINT ignored, inherited)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run_and_signal(path: Path, sig: signal.Signals) -> None:
     """Every solver on ``path`` at once, each sent ``sig`` once it is into its solve."""
     runs = [(solver, subprocess.Popen(
         [DDP, "solve", str(path), "--policy", "opt", "--solver", solver, "--time-limit", "60"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)) for solver in SOLVERS]
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=default_sigint)) for solver in SOLVERS]
     try:
         pending = list(runs)
         started = time.perf_counter()
