@@ -66,6 +66,7 @@ CHECKS: dict[str, Callable[[Any], str | None]] = {
     "beam_width": _at_least(0),
     "weights": _at_least(2, optional=True),
     "max_states": _at_least(1),
+    "max_visited": _at_least(1, optional=True),
     "max_vectors": _at_least(1),
     "local_search_passes": _at_least(0),
     "seed": _any_integer,
