@@ -42,13 +42,20 @@ def _running(pid: int) -> bool:
     return state != "Z"  # a zombie has exited; only its parent's wait is missing
 
 
+def _default_sigint() -> None:
+    """The child starts with SIGINT at its default: a shell's background job (as CI may run
+    the suite) inherits it ignored, and Python then installs no KeyboardInterrupt handler."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(tmp_path) -> tuple[subprocess.Popen, set[int]]:
     """A long experiment on two workers, once both computed a record; its descendants."""
     records = tmp_path / "table4" / "records.jsonl"
     process = subprocess.Popen(
         [sys.executable, "-m", "ddp", "experiment", "table4", "--jobs", "2", "--json",
          "--network", "resnet3d50", "--results", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=_default_sigint)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         if records.exists() and records.stat().st_size > 0 and len(_children(process.pid)) >= 3:
