@@ -79,11 +79,27 @@ def _best_completion(j, p, arrival, front, trans, cloud, device, unit, front_fre
 
 
 @njit
+def _plan_over_every_point(j, arrival, front, trans, cloud, device, unit, front_free, cloud_free,
+                           makespan, trial, trial_front, trial_cloud, candidate, plan,
+                           plan_value):
+    """Event ``j`` at each point, completed as ``_best_completion`` does: ``plan`` takes the
+    first completion better than ``plan_value``; returns the plan's value."""
+    for p in range(front.shape[1]):
+        value = _best_completion(j, p, arrival, front, trans, cloud, device, unit, front_free,
+                                 cloud_free, makespan, trial, trial_front, trial_cloud,
+                                 candidate)
+        if value < plan_value:
+            plan_value = value
+            plan[j:] = candidate[j:]
+    return plan_value
+
+
+@njit
 def rollout_choices(arrival, front, trans, cloud, device, unit, devices, units, kept_index,
                     kept_count, window):
     """The points of ``rollout`` on a whole (known) instance, guided by windows of ``window``
     events after each one (``kept_*``: the non-dominated points, as ``lookahead``)."""
-    n, width = front.shape
+    n = front.shape[0]
     choices = np.zeros(n, dtype=np.int64)
     plan = np.zeros(n, dtype=np.int64)
     candidate = np.zeros(n, dtype=np.int64)
@@ -96,13 +112,10 @@ def rollout_choices(arrival, front, trans, cloud, device, unit, devices, units, 
     makespan = 0.0
     for j in range(n):
         if j == 0:
-            for p in range(width):
-                value = _best_completion(j, p, arrival, front, trans, cloud, device, unit,
-                                         front_free, cloud_free, makespan, trial, trial_front,
-                                         trial_cloud, candidate)
-                if value < plan_value:
-                    plan_value = value
-                    plan[j:] = candidate[j:]
+            plan_value = _plan_over_every_point(j, arrival, front, trans, cloud, device, unit,
+                                                front_free, cloud_free, makespan, trial,
+                                                trial_front, trial_cloud, candidate, plan,
+                                                plan_value)
         stop = min(n, j + 1 + window)
         guide, _ = window_point(front_free, cloud_free, arrival[j:stop], front[j:stop],
                                 trans[j:stop], cloud[j:stop], device[j:stop], unit[j:stop],
@@ -114,13 +127,10 @@ def rollout_choices(arrival, front, trans, cloud, device, unit, devices, units, 
             plan_value = value
             plan[j:] = candidate[j:]
         else:
-            for p in range(width):
-                value = _best_completion(j, p, arrival, front, trans, cloud, device, unit,
-                                         front_free, cloud_free, makespan, trial, trial_front,
-                                         trial_cloud, candidate)
-                if value < plan_value:
-                    plan_value = value
-                    plan[j:] = candidate[j:]
+            plan_value = _plan_over_every_point(j, arrival, front, trans, cloud, device, unit,
+                                                front_free, cloud_free, makespan, trial,
+                                                trial_front, trial_cloud, candidate, plan,
+                                                plan_value)
         p = plan[j]
         choices[j] = p
         d = device[j]

@@ -23,15 +23,13 @@ WIDER = (2, 4)  # wider neighbourhoods, as multiples of the window
 
 def improve_by_windows(inst: ddp.Instance, choices: np.ndarray, time_limit: float,
                        window: int = 24, beam_width: int = 128, max_sweeps: int = 50,
-                       max_windows: int | None = None,
-                       max_work: float | None = None) -> tuple[np.ndarray, float, dict]:
+                       max_windows: int | None = None) -> tuple[np.ndarray, float, dict]:
     """Improve ``choices`` by re-choosing windows of ``window`` events (see the module docstring).
 
     A sweep without change moves on to wider windows (``WIDER`` times ``window``, with
     narrower beams); a change returns to ``window``. Stops when every width has swept once
-    without change, after ``max_sweeps`` sweeps, ``max_windows`` windows or ``max_work``
-    recurrence steps (budgets that do not depend on the machine; a window costs about
-    ``n * (devices + units + 2) + size**2 * beam * points``) or ``time_limit`` seconds.
+    without change, after ``max_sweeps`` sweeps, ``max_windows`` windows (a budget that does
+    not depend on the machine) or ``time_limit`` seconds.
 
     Returns ``(choices, makespan, stats)``; the makespan is ``ddp.evaluate``'s for the choices.
     """
@@ -48,7 +46,6 @@ def improve_by_windows(inst: ddp.Instance, choices: np.ndarray, time_limit: floa
                                     inst.cloud_units)
     candidate = np.empty_like(columns)
     sweeps = windows = accepted = 0
-    work = 0.0
     # Neighbourhoods of growing size (narrower beams): when one finds nothing, the next may.
     schedule = [(int(window), int(beam_width))] + [
         (int(window) * grow, max(8, int(beam_width) // grow)) for grow in WIDER]
@@ -66,16 +63,13 @@ def improve_by_windows(inst: ddp.Instance, choices: np.ndarray, time_limit: floa
         out_of_time = False
         for start in starts:
             if (time.perf_counter() - started > time_limit
-                    or (max_windows is not None and windows >= max_windows)
-                    or (max_work is not None and work >= max_work)):
+                    or (max_windows is not None and windows >= max_windows)):
                 out_of_time = True
                 break
             stop = min(inst.n, start + size)
             found = _lns_kernels.window_search(*arrays, columns, start, stop, inst.devices,
                                               inst.cloud_units, beam, candidate)
             windows += 1
-            work += (inst.n * (inst.devices + inst.cloud_units + 2)
-                     + (stop - start) ** 2 * beam * kept_front.shape[1])
             if found < value or (found == value and not np.array_equal(candidate, columns)
                                  and _slack(arrays, candidate, stop, inst)
                                  < _slack(arrays, columns, stop, inst)):
