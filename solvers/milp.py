@@ -237,6 +237,9 @@ def run_cbc(problem: Problem, time_limit: float, threads: int | None,
             solver = pulp.PULP_CBC_CMD(msg=msg, timeLimit=time_limit, gapRel=0.0,
                                        warmStart=warm, threads=threads, logPath=log_path,
                                        keepFiles=False)
+        # PuLP deletes its model files only when CBC returns; a killed CBC would leave them
+        # behind in the system's temporary folder, so they go in ours, removed in any case.
+        solver.tmpDir = tmp
         if not solver.available():
             raise SolverUnavailable("CBC is not available: PuLP 3.x ships it (pip install "
                                     "'pulp<4'); PuLP 4 dropped it")

@@ -37,6 +37,16 @@ def test_a_two_second_limit_returns_within_ten_seconds(hard, method):
     assert 0 < result.lower_bound <= result.objective
 
 
+def test_a_killed_cbc_leaves_no_files_behind(hard, tmp_path, monkeypatch):
+    # CBC is killed at its limit on this instance; PuLP would leave its model files in the
+    # system's temporary folder (here tmp_path) had they not gone in a folder of our own.
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # where PuLP puts its files by default
+    monkeypatch.delenv("TMP", raising=False)
+    result = solve(hard, "milp-cbc", time_limit=2.0)
+    assert result.objective == ddp.evaluate(hard, result.choices).makespan
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("limit", [1e13, 1e300])
 def test_huge_time_limits_are_capped_not_a_crash(make_random, method, limit):
