@@ -189,60 +189,126 @@ def first_later_arrival(arrival, j, front_free):
 
 
 @njit
-def state_bound(j, front_free, cloud_free, arrival, tables, threshold, hot):
+def upper_envelopes(slopes, intercepts):
+    """For each row ``r``, the lines ``slopes[g] * y + intercepts[r, g]`` that are the largest
+    for some ``y`` (``slopes`` ascending; ``-inf`` intercepts are no line).
+
+    Returns ``(lines, breaks, sizes)``: ``lines[r, :sizes[r]]`` by increasing slope, and
+    ``breaks[r, i]`` the ``y`` from which line ``i + 1`` is at least line ``i``.
+    """
+    rows, count = intercepts.shape
+    lines = np.zeros((rows, count), dtype=np.int64)
+    breaks = np.full((rows, count), np.inf)
+    sizes = np.zeros(rows, dtype=np.int64)
+    for r in range(rows):
+        h = 0
+        for g in range(count):
+            b = intercepts[r, g]
+            if b == NEG_INF:
+                continue
+            m = slopes[g]
+            if h > 0 and slopes[lines[r, h - 1]] == m:
+                if b <= intercepts[r, lines[r, h - 1]]:
+                    continue
+                h -= 1
+            while h >= 2:
+                m1, b1 = slopes[lines[r, h - 2]], intercepts[r, lines[r, h - 2]]
+                m2, b2 = slopes[lines[r, h - 1]], intercepts[r, lines[r, h - 1]]
+                if (b1 - b) * (m2 - m1) <= (b1 - b2) * (m - m1):
+                    h -= 1  # the middle line is never strictly the largest
+                else:
+                    break
+            lines[r, h] = g
+            h += 1
+        sizes[r] = h
+        for i in range(h - 1):
+            g, g2 = lines[r, i], lines[r, i + 1]
+            breaks[r, i] = (intercepts[r, g] - intercepts[r, g2]) / (slopes[g2] - slopes[g])
+    return lines, breaks, sizes
+
+
+def bound_tables(arrival, kept_front, kept_trans, kept_cloud, point_count, weights):
+    """The tables of ``state_bound`` for the events of one device and one unit:
+    ``(weights, path_values, cloud_suffix, later_values, path_envelopes, later_envelopes)``."""
+    cloud_suffix = least_cloud_suffix(kept_cloud, point_count)
+    path_values = path_tables(kept_front, kept_trans, kept_cloud, point_count, weights)
+    later_values = later_start_tables(arrival, cloud_suffix, path_values, weights)
+    return (weights, path_values, cloud_suffix, later_values,
+            upper_envelopes(weights, path_values),
+            upper_envelopes(weights, np.ascontiguousarray(later_values.T)))
+
+
+@njit(inline="always")
+def _envelope_position(breaks, size, row, y):
+    """The position on row ``row``'s envelope of the largest line at ``y``."""
+    lo = 0
+    hi = size - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if breaks[row, mid] > y:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+@njit
+def state_bound(j, front_free, cloud_free, arrival, tables, threshold):
     """Lower bound on the makespan of every completion of state ``(F, C)`` before event ``j``.
 
-    ``tables = (weights, path_values, cloud_suffix, later_values)``. Two families, both valid
-    for every weight: the path prices of ``path_tables`` from ``max(F, a_j)``, and single front
-    paths that start at a later arrival (``later_values``). Stops early once the bound reaches
-    ``threshold`` (the state is pruned anyway); ``hot[0]`` is the weight that pruned last,
-    tried first. Returns the bound found.
+    ``tables`` from ``bound_tables``. Two families, both valid for every weight ``w``: the path
+    prices of ``path_tables`` from ``x = max(F, a_j)``, ``w C + (1 - w) x + path_values[j, w]``,
+    and single front paths that start at a later arrival (``later_values``). Each family is a
+    maximum of lines in one variable (``C - x``, ``C + cloud_suffix[j]``): its largest line is
+    found on the precomputed envelope by bisection, and it and its neighbours are evaluated in
+    the formula's own order (any weight's value is a valid bound, so rounding at a break can
+    only cost a trace of strength). Stops after the first family when it reaches
+    ``threshold`` (the state is pruned anyway). Returns the bound found.
     """
-    weights, path_values, cloud_suffix, later_values = tables
+    weights, path_values, cloud_suffix, later_values, path_envelopes, later_envelopes = tables
     n = arrival.shape[0]
     if j >= n:
         return cloud_free
     x = max(front_free, arrival[j])
-    nw = weights.shape[0]
     best = cloud_free
-    start = hot[0]
-    for step_ in range(nw):
-        wi = (start + step_) % nw
-        w = weights[wi]
-        value = w * cloud_free + (1.0 - w) * x + path_values[j, wi]
-        if value > best:
-            best = value
-            if best >= threshold:
-                hot[0] = wi
-                return best
-    q = first_later_arrival(arrival, j, x)
-    if q < n:
-        for wi in range(nw):
-            w = weights[wi]
-            value = w * cloud_free + w * cloud_suffix[j] + later_values[wi, q]
+    lines, breaks, sizes = path_envelopes
+    size = sizes[j]
+    if size > 0:
+        at = _envelope_position(breaks, size, j, cloud_free - x)
+        for i in range(max(0, at - 1), min(size, at + 2)):
+            w = weights[lines[j, i]]
+            value = w * cloud_free + (1.0 - w) * x + path_values[j, lines[j, i]]
             if value > best:
                 best = value
-                if best >= threshold:
-                    return best
+    if best >= threshold:
+        return best
+    q = first_later_arrival(arrival, j, x)
+    if q < n:
+        lines, breaks, sizes = later_envelopes
+        size = sizes[q]
+        if size > 0:
+            at = _envelope_position(breaks, size, q, cloud_free + cloud_suffix[j])
+            for i in range(max(0, at - 1), min(size, at + 2)):
+                w = weights[lines[q, i]]
+                value = w * cloud_free + w * cloud_suffix[j] + later_values[lines[q, i], q]
+                if value > best:
+                    best = value
     return best
 
 
 @njit
 def state_bounds(j, front_free, cloud_free, arrival, tables):
     """The full bound of every state before event ``j``."""
-    no_hot = np.zeros(1, dtype=np.int64)
     out = np.empty(front_free.shape[0])
     for s in range(front_free.shape[0]):
-        out[s] = state_bound(j, front_free[s], cloud_free[s], arrival, tables, np.inf, no_hot)
+        out[s] = state_bound(j, front_free[s], cloud_free[s], arrival, tables, np.inf)
     return out
 
 
 @njit
 def frontier_bound(j, front_free, cloud_free, arrival, tables):
     """The least full bound over the states before event ``j`` (inf when there are none)."""
-    no_hot = np.zeros(1, dtype=np.int64)
     best = np.inf
     for s in range(front_free.shape[0]):
-        best = min(best, state_bound(j, front_free[s], cloud_free[s], arrival, tables, np.inf,
-                                     no_hot))
+        best = min(best, state_bound(j, front_free[s], cloud_free[s], arrival, tables, np.inf))
     return best

@@ -44,65 +44,51 @@ def _pareto_groups(front_free, cloud_free, order, count, keep_index):
     return kept
 
 
-@njit
-def _merge_by_front(child_front, kept, width, order):
-    """Order of the children by non-decreasing F, merging the ``width`` runs already sorted.
+@njit(inline="always")
+def _sweep_in(front, cloud, index, size, f, c, i):
+    """Add child ``(f, c)`` (label ``i``) to the Pareto set ``front, cloud, index[:size]``
+    that a sweep by non-decreasing F is building; returns the new size.
 
-    Child ``r * width + p`` is point ``p`` of the ``r``-th parent; parents come by increasing
-    F, so each point's run is sorted. A binary heap over the run heads merges them in
-    ``O(N log width)``, cheaper than sorting ``N = kept * width`` children.
+    On equal F the lower C replaces the last entry (it then beats every earlier one too); a C
+    not strictly below the last kept one is dominated.
     """
-    heap = np.empty(width, dtype=np.int64)  # points; key: front of their current child
-    head = np.zeros(width, dtype=np.int64)  # next parent rank per point
+    if size > 0 and c >= cloud[size - 1]:
+        return size
+    if size > 0 and f == front[size - 1]:
+        size -= 1
+    front[size] = f
+    cloud[size] = c
+    index[size] = i
+    return size + 1
+
+
+@njit
+def _merge_fronts(front_a, cloud_a, index_a, size_a, front_b, cloud_b, index_b, size_b):
+    """The Pareto set of two Pareto sets (each by increasing F, decreasing C), by increasing F.
+
+    A two-way merge by F (on equal F the lower C first, on equal F and C the entry of ``a``)
+    feeding ``_sweep_in``. Returns ``(front, cloud, index, size)``.
+    """
+    front = np.empty(size_a + size_b)
+    cloud = np.empty(size_a + size_b)
+    index = np.empty(size_a + size_b, dtype=np.int64)
     size = 0
-    for p in range(width):
-        if kept > 0:
-            heap[size] = p
-            size += 1
-            child = size - 1  # sift up
-            while child > 0:
-                up = (child - 1) // 2
-                if child_front[heap[up]] <= child_front[heap[child]]:
-                    break
-                heap[up], heap[child] = heap[child], heap[up]
-                child = up
-    out = 0
-    while size > 0:
-        p = heap[0]
-        order[out] = head[p] * width + p
-        out += 1
-        head[p] += 1
-        if head[p] < kept:
-            key_index = head[p] * width + p
+    a = 0
+    b = 0
+    while a < size_a or b < size_b:
+        if b >= size_b or (a < size_a and (front_a[a] < front_b[b] or (
+                front_a[a] == front_b[b] and cloud_a[a] <= cloud_b[b]))):
+            size = _sweep_in(front, cloud, index, size, front_a[a], cloud_a[a], index_a[a])
+            a += 1
         else:
-            size -= 1
-            heap[0] = heap[size]
-            key_index = -1
-        if key_index >= 0:
-            heap[0] = p
-        # sift down the root; keys are the fronts of each point's current head child
-        node = 0
-        while True:
-            left = 2 * node + 1
-            if left >= size:
-                break
-            smallest = left
-            right = left + 1
-            if right < size and (child_front[head[heap[right]] * width + heap[right]] <
-                                 child_front[head[heap[left]] * width + heap[left]]):
-                smallest = right
-            if (child_front[head[heap[node]] * width + heap[node]] <=
-                    child_front[head[heap[smallest]] * width + heap[smallest]]):
-                break
-            heap[node], heap[smallest] = heap[smallest], heap[node]
-            node = smallest
-    return out
+            size = _sweep_in(front, cloud, index, size, front_b[b], cloud_b[b], index_b[b])
+            b += 1
+    return front, cloud, index, size
 
 
 @njit
 def expand_stage(j, front_in, cloud_in, arrival, kept_front, kept_trans, kept_cloud, point_count,
-                 tables, threshold,
-                 full_bound, hot):
+                 tables, threshold, full_bound):
     """All children of the states before event ``j`` that can still beat ``threshold``.
 
     ``front_in`` must be non-decreasing (every stage returns its states that way). Input states
@@ -129,45 +115,50 @@ def expand_stage(j, front_in, cloud_in, arrival, kept_front, kept_trans, kept_cl
     keep = np.empty(size, dtype=np.int64)
     kept = _pareto_groups(norm_front, norm_cloud, np.arange(size), size, keep)
 
+    # The children of each point, over parents by increasing F, come by non-decreasing F:
+    # each such run is swept to its Pareto set as it is made, then merged into the set of the
+    # runs before it. Most children are dominated on the spot; nothing proportional to
+    # parents x points is held, and every pass reads its arrays in order.
     width = point_count[j]
-    total = kept * width
-    child_front = np.empty(total)
-    child_cloud = np.empty(total)
-    for r in range(kept):
-        s = keep[r]
-        for p in range(width):
+    child_front = np.empty(0)
+    child_cloud = np.empty(0)
+    child_index = np.empty(0, dtype=np.int64)
+    alive = 0
+    run_front = np.empty(kept)
+    run_cloud = np.empty(kept)
+    run_index = np.empty(kept, dtype=np.int64)
+    for p in range(width):
+        run_size = 0
+        for r in range(kept):
+            s = keep[r]
             times = step(norm_front[s], norm_cloud[s], a, kept_front[j, p], kept_trans[j, p],
                          kept_cloud[j, p])
-            child_front[r * width + p] = times[1]
-            child_cloud[r * width + p] = times[4]
-    order = np.empty(total, dtype=np.int64)
-    _merge_by_front(child_front, kept, width, order)
-    # Pareto first (most children are dominated), bounds only for the survivors.
-    front_set = np.empty(total, dtype=np.int64)
-    alive = _pareto_groups(child_front, child_cloud, order, total, front_set)
+            run_size = _sweep_in(run_front, run_cloud, run_index, run_size, times[1], times[4],
+                                 r * width + p)
+        child_front, child_cloud, child_index, alive = _merge_fronts(
+            child_front, child_cloud, child_index, alive, run_front, run_cloud, run_index,
+            run_size)
     pruned_bound = np.inf
     survivors = np.empty(alive, dtype=np.int64)
     out_bound = np.zeros(alive)
-    no_hot = np.zeros(1, dtype=np.int64)
     count = 0
     for r in range(alive):
-        idx = front_set[r]
-        b = state_bound(j + 1, child_front[idx], child_cloud[idx], arrival, tables, threshold,
-                        hot)
+        b = state_bound(j + 1, child_front[r], child_cloud[r], arrival, tables, threshold)
         if b >= threshold:
             pruned_bound = min(pruned_bound, b)
             continue
         if full_bound:
-            out_bound[count] = state_bound(j + 1, child_front[idx], child_cloud[idx], arrival,
-                                           tables, np.inf, no_hot)
-        survivors[count] = idx
+            out_bound[count] = state_bound(j + 1, child_front[r], child_cloud[r], arrival,
+                                           tables, np.inf)
+        survivors[count] = r
         count += 1
     survivors = survivors[:count]
     parent = np.empty(count, dtype=np.int64)
     point = np.empty(count, dtype=np.int64)
     for r in range(count):
-        parent[r] = keep[survivors[r] // width]
-        point[r] = survivors[r] % width
+        label = child_index[survivors[r]]
+        parent[r] = keep[label // width]
+        point[r] = label % width
     return (child_front[survivors], child_cloud[survivors], parent, point, out_bound[:count],
             pruned_bound)
 
@@ -276,7 +267,6 @@ def dive_to_target(arrival, kept_front, kept_trans, kept_cloud, point_count, tab
     front = np.zeros(n + 1)
     cloud = np.zeros(n + 1)
     bounds = np.empty(width)
-    no_hot = np.zeros(1, dtype=np.int64)
     scratch = np.zeros(n, dtype=np.int64)
     nodes = 0
     depth = 0
@@ -288,8 +278,7 @@ def dive_to_target(arrival, kept_front, kept_trans, kept_cloud, point_count, tab
             for p in range(point_count[depth]):
                 times = step(front[depth], cloud[depth], arrival[depth], kept_front[depth, p],
                              kept_trans[depth, p], kept_cloud[depth, p])
-                b = state_bound(depth + 1, times[1], times[4], arrival, tables, np.inf,
-                                no_hot)
+                b = state_bound(depth + 1, times[1], times[4], arrival, tables, np.inf)
                 if b <= target:
                     cand[depth, count] = p
                     bounds[count] = b

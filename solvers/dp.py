@@ -50,7 +50,6 @@ BOUND_SAFETY = 1e-11  # relative margin for rounding in the bound's sums
 HEURISTIC_SHARE = 0.3  # at most this share of the time limit goes to incumbents
 STORE_BUDGET = 60_000_000  # paths kept for rebuilding (6 bytes per state); beyond, 2nd pass
 DIVE_NODES = 200_000  # nodes of the depth-first rebuild of a proven optimum
-MAX_CHILDREN = 12_000_000  # children of one stage held at once (about 40 bytes each)
 TABLE_SHARE = 0.2  # at most this share of the time limit for the bound tables
 TABLE_SECONDS_PER_CELL = 1e-8  # path_tables' cost per event and level pair (measured 3-8e-9)
 MIN_LEVELS = 9
@@ -112,10 +111,11 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0,
         Most states the exact search may visit in all (a work budget independent of the
         machine, for deterministic runs); reached, it stops like a time limit.
     max_states : int
-        Most live states in one stage (memory: about 40 bytes per state and point); over it,
-        stop like a time limit. Paths of up to ``STORE_BUDGET`` states (6 bytes each) are kept
-        to rebuild a schedule better than the incumbent; past that the search keeps only the
-        live stage and rebuilds by a depth-first dive to the proven value or a second pass.
+        Most live states in one stage (memory: a few tens of bytes per state, and per
+        surviving child while a stage is made); over it, stop like a time limit. Paths of up
+        to ``STORE_BUDGET`` states (6 bytes each) are kept to rebuild a schedule better than
+        the incumbent; past that the search keeps only the live stage and rebuilds by a
+        depth-first dive to the proven value or a second pass.
     local_search_passes : int
         Passes of single-event local search on each incumbent.
     started : float, optional
@@ -213,12 +213,8 @@ class _Group:
         self.arrival = np.ascontiguousarray(inst.arrival[events])
         self.kept = KeptPoints.of(inst.front[events], inst.trans[events], inst.cloud[events])
         self.weights = np.linspace(0.0, 1.0, max(2, int(levels)))
-        least_cloud_suffix = _dp_bounds.least_cloud_suffix(self.kept.cloud, self.kept.count)
-        path_values = _dp_bounds.path_tables(self.kept.front, self.kept.trans, self.kept.cloud,
-                                             self.kept.count, self.weights)
-        later_start = _dp_bounds.later_start_tables(self.arrival, least_cloud_suffix,
-                                                    path_values, self.weights)
-        self.tables = (self.weights, path_values, least_cloud_suffix, later_start)
+        self.tables = _dp_bounds.bound_tables(self.arrival, self.kept.front, self.kept.trans,
+                                              self.kept.cloud, self.kept.count, self.weights)
         # local search budgets from the time limit argument, not the clock: reproducible
         self.polish_seconds = float(time_limit) * HEURISTIC_SHARE / 4
         self.probe_every = max(1, self.n // 1000)
@@ -318,7 +314,6 @@ class _Group:
         cloud_free = np.zeros(1)
         parents, points = [], []
         pruned = np.inf
-        hot = np.zeros(1, dtype=np.int64)
         visited = 0
 
         def stop(j: int, reason: str) -> _Stages:
@@ -334,13 +329,12 @@ class _Group:
             return _Stages(None, np.inf, min(pruned, live), visited, False, reason)
 
         for j in range(self.n):
-            if beam_width == 0 and (len(front_free) > max_states or
-                                    len(front_free) * front.shape[1] > MAX_CHILDREN):
+            if beam_width == 0 and len(front_free) > max_states:
                 return stop(j, f"{len(front_free)} states at event {j} of {self.n} (memory "
                                f"guard, max_states={max_states})")
             out = _dp_kernels.expand_stage(j, front_free, cloud_free, arrival, front, trans,
                                            cloud, count, self.tables, threshold,
-                                           beam_width > 0, hot)
+                                           beam_width > 0)
             front_free, cloud_free, parent, point, state_bounds, pruned_here = out
             pruned = min(pruned, pruned_here)
             if beam_width > 0 and len(front_free) > beam_width:

@@ -189,3 +189,20 @@ def rollout(inst, guide) -> list[int]:
         makespan = max(makespan, finish)
         chosen.append(x)
     return chosen
+
+
+def stage_children(states: list[tuple[float, float]], arrival: float,
+                   points: list[tuple[float, float, float]]) -> list[tuple[float, float]]:
+    """The Pareto set of every child of ``states`` (``(F, C)`` before an event arriving at
+    ``arrival`` with the ``(front, trans, cloud)`` times ``points``), by increasing F.
+
+    A child ``(F', C')`` is kept unless another child is no later in both times and earlier in
+    one; equal children are kept once.
+    """
+    children = set()
+    for front_free, cloud_free in states:
+        for front, trans, cloud in points:
+            finish_front = max(front_free, arrival) + front
+            children.add((finish_front, max(finish_front + trans, cloud_free) + cloud))
+    return sorted(c for c in children
+                  if not any(o != c and o[0] <= c[0] and o[1] <= c[1] for o in children))

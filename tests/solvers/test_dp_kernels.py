@@ -8,12 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ddp
+from ddp.recurrence import step
 from solvers import _dp_bounds, _dp_kernels, solve
 from solvers.bounds import machine_bound, pair_bound, path_bound
 from solvers.dp import _Group
 from solvers.improve import improve
 from solvers.points import KeptPoints
 from tests.helpers import SINGLE, any_instances, instances
+from tests.naive import stage_children
 
 SMALL = {**SINGLE, "max_n": 6, "max_k": 3}
 
@@ -32,13 +34,76 @@ def test_path_tables_equal_the_plain_minimum(inst, levels):
     assert np.allclose(fast[finite], plain[finite], rtol=1e-12, atol=1e-12)
 
 
+def plain_state_bound(j, front_free, cloud_free, arrival, tables):
+    """``state_bound`` as the plain maximum over every weight of both families."""
+    weights, path_values, cloud_suffix, later_values = tables[:4]
+    if j >= len(arrival):
+        return cloud_free
+    x = max(front_free, arrival[j])
+    values = [cloud_free]
+    values += [w * cloud_free + (1 - w) * x + path_values[j, g] for g, w in enumerate(weights)]
+    later = [q for q in range(j, len(arrival)) if arrival[q] > x]
+    if later:
+        values += [w * cloud_free + w * cloud_suffix[j] + later_values[g, later[0]]
+                   for g, w in enumerate(weights)]
+    return max(values)
+
+
+@settings(max_examples=100)
+@given(inst=instances(**{**SINGLE, "max_n": 8}, kind="float"), levels=st.integers(2, 40),
+       front_free=st.floats(0, 200), wait=st.floats(0, 200), j=st.integers(0, 8))
+def test_state_bound_is_the_largest_line_of_every_weight(inst, levels, front_free, wait, j):
+    """The envelope bisection finds the plain maximum over every weight (to rounding)."""
+    group = _Group(inst, np.arange(inst.n), levels)
+    j = min(j, inst.n)
+    cloud_free = front_free + wait
+    fast = _dp_bounds.state_bound(j, front_free, cloud_free, group.arrival, group.tables, np.inf)
+    plain = plain_state_bound(j, front_free, cloud_free, group.arrival, group.tables)
+    assert fast == pytest.approx(plain, rel=1e-12, abs=1e-9)
+
+
+@settings(max_examples=150)
+@given(inst=st.one_of(instances(**SMALL, kind="int"), instances(**SMALL, kind="float")),
+       states=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 80)), min_size=1,
+                       max_size=12),
+       cut=st.one_of(st.none(), st.floats(0.0, 1.0)))
+def test_a_stage_keeps_the_pareto_children_below_the_threshold(inst, states, cut):
+    """``expand_stage`` against the plain Pareto set of every child: the same (F, C) values,
+    each rebuilt exactly from its parent and point, and the least pruned bound."""
+    group = _Group(inst, np.arange(inst.n), 9)
+    arrival, front, trans, cloud, count = group.kernel_arrays
+    j = inst.n // 2
+    states = sorted((float(f), float(f + c)) for f, c in states)
+    points = [(front[j, p], trans[j, p], cloud[j, p]) for p in range(count[j])]
+    expected = stage_children(states, float(arrival[j]), points)
+
+    def bound(child):
+        return _dp_bounds.state_bound(j + 1, *child, arrival, group.tables, np.inf)
+
+    bounds = [bound(c) for c in expected]
+    threshold = np.inf if cut is None else min(bounds) + cut * (max(bounds) - min(bounds))
+    front_in = np.array([f for f, _ in states])
+    cloud_in = np.array([c for _, c in states])
+    out_front, out_cloud, parent, point, _, pruned = _dp_kernels.expand_stage(
+        j, front_in, cloud_in, arrival, front, trans, cloud, count, group.tables, threshold,
+        False)
+    assert list(zip(out_front, out_cloud, strict=True)) == [
+        c for c, b in zip(expected, bounds, strict=True) if b < threshold]
+    # a pruned child's bound is computed only until it reaches the threshold
+    least_pruned = min([b for b in bounds if b >= threshold], default=np.inf)
+    assert pruned == least_pruned or threshold <= pruned <= least_pruned
+    for f, c, s, p in zip(out_front, out_cloud, parent, point, strict=True):
+        times = step(front_in[s], cloud_in[s], arrival[j], front[j, p], trans[j, p],
+                     cloud[j, p])
+        assert (times[1], times[4]) == (f, c)
+
+
 @settings(max_examples=60)
 @given(inst=instances(**SMALL, kind="float"))
 def test_root_bound_is_below_the_optimum(inst):
     """The bound of the empty state never exceeds the enumerated optimum."""
     group = _Group(inst, np.arange(inst.n), 17)
-    root = _dp_bounds.state_bound(0, 0.0, 0.0, group.arrival, group.tables, np.inf,
-                                  np.zeros(1, dtype=np.int64))
+    root = _dp_bounds.state_bound(0, 0.0, 0.0, group.arrival, group.tables, np.inf)
     opt = solve(inst, "brute").objective
     assert root <= opt * (1 + 1e-12) + 1e-12
 
