@@ -53,7 +53,7 @@ CHEAP_BOUND_SECONDS = 1e-4
 CUT_SECONDS_PER_EVENT = 2e-3  # a relaxation's time per event, with room (measured ~1e-3)
 MIN_SEARCH_SHARE = 0.1  # the final exact search only with at least this share of the limit left
 WINDOWS_PER_SECOND = 40  # the deterministic window budget per second of the limit
-DP_STATES_PER_SECOND = 150_000  # dp's deterministic budget: states visited per second
+DP_STATES_PER_SECOND = 500_000  # dp's deterministic budget: states visited per second
 
 
 def last_block_start(inst: ddp.Instance, choices: np.ndarray) -> int:

@@ -54,6 +54,8 @@ TABLE_SHARE = 0.2  # at most this share of the time limit for the bound tables
 TABLE_SECONDS_PER_CELL = 1e-8  # path_tables' cost per event and level pair (measured 3-8e-9)
 MIN_LEVELS = 9
 CUT_MIN_STATES = 2_000  # stages with fewer states are not worth a relaxation's time
+CUT_WORTH = 0.05  # cuts excluding fewer than this share of a stage's states back off
+CUT_MAX_GAP = 16  # stages skipped at most between two tries of the cuts
 CUT_MAX_EVENTS = 400  # nor suffixes longer than this (each cut solves the suffix's relaxation)
 CUT_SHARE = 0.02  # seconds per cut: this share of the time limit, at least CUT_SECONDS
 CUT_SECONDS = 0.5
@@ -86,7 +88,7 @@ def price_levels(events: int, time_limit: float) -> int:
 
 def solve_dp(inst: ddp.Instance, time_limit: float = 60.0,
              hint: np.ndarray | None = None, *, beam_width: int = 64,
-             weights: int | None = None, max_states: int = 5_000_000,
+             weights: int | None = None, max_states: int = 25_000_000,
              max_visited: int | None = None,
              local_search_passes: int = 4, started: float | None = None,
              state_cuts: StateCuts | None = None, deterministic: bool = False,
@@ -315,6 +317,8 @@ class _Group:
         parents, points = [], []
         pruned = np.inf
         visited = 0
+        cut_wait, cut_gap = 0, 1  # stages to skip before the next cuts, and the next skip
+        stage_bound = 0.0  # the best bound of a stage with cuts so far
 
         def stop(j: int, reason: str) -> _Stages:
             live = _dp_bounds.frontier_bound(j, front_free, cloud_free, arrival, self.tables)
@@ -326,15 +330,26 @@ class _Group:
                 cuts = self.cut_values(j, front_free, cloud_free, upper, any_length=True)
                 if cuts is not None and len(own):
                     live = float(np.min(np.minimum(np.maximum(own, cuts), upper)))
-            return _Stages(None, np.inf, min(pruned, live), visited, False, reason)
+            # an earlier stage's bound holds as well, and may be the better one (the cuts are
+            # affine: over a later, larger stage their least value can be lower)
+            return _Stages(None, np.inf, max(min(pruned, live), stage_bound), visited, False,
+                           reason)
 
+        seconds_per_state = 0.0  # the last stage's time per state: a stage's time foretold
         for j in range(self.n):
             if beam_width == 0 and len(front_free) > max_states:
                 return stop(j, f"{len(front_free)} states at event {j} of {self.n} (memory "
                                f"guard, max_states={max_states})")
+            stage_started = time.perf_counter()
+            if (beam_width == 0 and j > 0
+                    and stage_started + seconds_per_state * len(front_free) > deadline):
+                # a stage of millions of states takes seconds: stop before, not after, the limit
+                return stop(j, f"time limit at event {j} of {self.n}")
+            parents_in = len(front_free)
             out = _dp_kernels.expand_stage(j, front_free, cloud_free, arrival, front, trans,
                                            cloud, count, self.tables, threshold,
                                            beam_width > 0)
+            seconds_per_state = (time.perf_counter() - stage_started) / max(1, parents_in)
             front_free, cloud_free, parent, point, state_bounds, pruned_here = out
             pruned = min(pruned, pruned_here)
             if beam_width > 0 and len(front_free) > beam_width:
@@ -350,13 +365,27 @@ class _Group:
             visited += len(front_free)
             if len(front_free) == 0:
                 break
-            if (incumbent is not None and beam_width == 0 and j < self.n - 1
-                    and len(front_free) >= CUT_MIN_STATES and self.state_cuts is not None):
+            cut_here = (incumbent is not None and beam_width == 0 and j < self.n - 1
+                        and len(front_free) >= CUT_MIN_STATES and self.state_cuts is not None)
+            if cut_here and cut_wait > 0:
+                cut_wait -= 1
+                cut_here = False
+            if cut_here:
                 cuts = self.cut_values(j + 1, front_free, cloud_free, incumbent.makespan)
+                # cuts that exclude little cost more than the states they save: try them
+                # again after 1, 2, 4, ... stages until they exclude more
+                if cuts is None or np.count_nonzero(cuts >= threshold) < CUT_WORTH * len(cuts):
+                    cut_wait = cut_gap
+                    cut_gap = min(2 * cut_gap, CUT_MAX_GAP)
+                else:
+                    cut_gap = 1
                 if cuts is not None:
                     own = _dp_bounds.state_bounds(j + 1, front_free, cloud_free, arrival,
                                                   self.tables)
                     live = float(np.min(np.maximum(own, cuts)))
+                    # every completion passes through a live state or a pruned one: valid below
+                    # the incumbent, where the cuts are
+                    stage_bound = max(stage_bound, min(pruned, live, incumbent.makespan))
                     if min(pruned, live) >= incumbent.makespan * (1 - PROOF_RTOL):
                         # every completion is within the tolerance of "optimal" of the
                         # incumbent: proven, no need to go on
