@@ -3,7 +3,8 @@ ratio to OPT of DDP, NS, AC, AF, QA, ``lookahead`` (W = 2 and 3 known, W = 2 rep
 ``rollout``, how many instances each future-aware policy ends after the best of DDP, NS, AC and
 AF, and its cost per decision.
 
-Run: ``python benchmarks/bench_lookahead_cells.py [--scenarios paper,edge-3g,edge-lte,edge-wifi]``.
+Run: ``python benchmarks/bench_lookahead_cells.py [--scenarios paper,edge-3g,edge-lte,edge-wifi]
+[--markdown]``.
 One JSON line per cell. OPT is the gap experiment's solver for the cell (ratios over the lower
 bound where it is not proven, as ``experiments.gap``). Timings come from one run on one machine.
 """
@@ -63,16 +64,64 @@ def cell_figures(row) -> dict:
                                        for k, v in costs.items()}}
 
 
+COLUMNS = {"ddp": "DDP", "ns": "NS", "ac": "AC", "af": "AF", "qa": "QA",
+           "lookahead-w2": "LA W=2", "lookahead-w3": "LA W=3",
+           "lookahead-w2-repeat": "LA W=2 repeat", "rollout": "rollout W=2"}
+
+
+def markdown(cells: list[dict]) -> str:
+    """The per-cell table, the summary per policy and the medians per scenario (docs tables)."""
+    def name(cell: str) -> str:
+        parts = dict(p.split("=", 1) for p in cell.split("/") if "=" in p)
+        network, scenario = cell.split("/")[1:3]
+        return f"{network}/{scenario}/{parts['n']}/{parts['interval']}/m={parts['devices']}"
+
+    lines = ["| cell (network/scenario/n/interval/devices) | " + " | ".join(COLUMNS.values())
+             + " |", "|---" * (len(COLUMNS) + 1) + "|"]
+    lines += [f"| {name(c['cell'])} | " + " | ".join(f"{c['ratio_median'][k]:.4f}"
+                                                     for k in COLUMNS) + " |" for c in cells]
+    instances_in_all = sum(c["instances"] for c in cells)
+    lines += ["", f"Summary over the {len(cells)} cells ({instances_in_all} instances):", "",
+              f"| policy | cells with median <= 1.02 (of {len(cells)}) | largest cell median | "
+              f"instances after the best of DDP, NS, AC, AF (of {instances_in_all}) | "
+              "median ms / decision (largest cell median) |", "|---|---|---|---|---|"]
+    for key, label in COLUMNS.items():
+        medians = [c["ratio_median"][key] for c in cells]
+        worse = (str(sum(c["worse_than_best_baseline"][key] for c in cells))
+                 if key in cells[0]["worse_than_best_baseline"] else "-")
+        cost = (f"{max(c['ms_per_decision_median'][key] for c in cells):.3f}"
+                if key in cells[0]["ms_per_decision_median"] else "-")
+        lines.append(f"| {label} | {sum(m <= 1.02 for m in medians)} | {max(medians):.4f} | "
+                     f"{worse} | {cost} |")
+    scenarios = sorted({c["cell"].split("/")[2] for c in cells},
+                       key=list(instances.SCENARIOS).index)
+    lines += ["", "Per scenario (median over its cells of the cell medians; cells within 1.02 "
+              "in brackets):", "", "| scenario | " + " | ".join(COLUMNS.values()) + " |",
+              "|---" * (len(COLUMNS) + 1) + "|"]
+    for scenario in scenarios:
+        mine = [c for c in cells if c["cell"].split("/")[2] == scenario]
+        lines.append(f"| {scenario} | " + " | ".join(
+            f"{np.median([c['ratio_median'][k] for c in mine]):.3f} "
+            f"({sum(c['ratio_median'][k] <= 1.02 for c in mine)})" for k in COLUMNS) + " |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenarios", default=",".join(instances.SCENARIOS))
     parser.add_argument("--networks", default=",".join(instances.NETWORKS))
+    parser.add_argument("--markdown", action="store_true",
+                        help="print the tables of docs/lookahead.md after the JSON lines")
     args = parser.parse_args()
     warm = instances.generate(events=4)
     for run in FUTURE_AWARE.values():
         run(warm)  # compile
+    cells = []
     for row in gap_cells(args.networks.split(","), args.scenarios.split(","), quick=True):
-        print(json.dumps(cell_figures(row)), flush=True)
+        cells.append(cell_figures(row))
+        print(json.dumps(cells[-1]), flush=True)
+    if args.markdown and cells:
+        print(markdown(cells))
 
 
 if __name__ == "__main__":

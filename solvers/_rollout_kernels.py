@@ -2,13 +2,16 @@
 future built with the base policies (DDP, NS, All at Cloud, All at Front).
 
 A *completion* of point ``p`` for event ``j`` is ``p`` followed by one base policy over the rest
-of the events; its value is the makespan. The policy keeps a best plan: at event 0 the best
-completion of every point (which includes each base policy run from the start). At each event
-the window search of ``lookahead`` proposes a point; its best completion replaces the plan when
-it is no worse, and the event takes the plan's point (otherwise every point's completions are
-tried for a strictly better plan first). The followed plan's makespan never grows, so the final
-makespan is at most the best of the four base policies. Every time comes from
-``ddp.recurrence.step``.
+of the events; its value is the makespan. The policy keeps a best plan: at event 0 the best of
+``lookahead``'s own schedule (same window, known future) and the completions of every point
+(which include each base policy run from the start). At each event the window search of
+``lookahead`` proposes a point. When the plan gives the event that point already, the plan is
+kept unless the point's best completion is strictly better; otherwise that completion replaces
+the plan when it is no worse, and if it is worse every point's completions are tried for a
+strictly better plan. The event takes the plan's point. The followed plan's makespan never
+grows, so the final makespan is at most the least of ``lookahead``'s and the four base
+policies'; while the plan is ``lookahead``'s schedule the window proposes its points and the
+policy is ``lookahead``. Every time comes from ``ddp.recurrence.step``.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import numpy as np
 from ddp._jit import njit
 from ddp.recurrence import ddp_point, ns_point, step
 
-from ._window_kernels import window_point
+from ._window_kernels import lookahead_plan, window_point
 
 BASE_DDP = 0
 BASE_NS = 1
@@ -112,6 +115,11 @@ def rollout_choices(arrival, front, trans, cloud, device, unit, devices, units, 
     makespan = 0.0
     for j in range(n):
         if j == 0:
+            trial_front[:] = front_free
+            trial_cloud[:] = cloud_free
+            plan_value = lookahead_plan(arrival, front, trans, cloud, device, unit, kept_index,
+                                        kept_count, window, 0, trial_front, trial_cloud,
+                                        makespan, plan)
             plan_value = _plan_over_every_point(j, arrival, front, trans, cloud, device, unit,
                                                 front_free, cloud_free, makespan, trial,
                                                 trial_front, trial_cloud, candidate, plan,
@@ -123,7 +131,11 @@ def rollout_choices(arrival, front, trans, cloud, device, unit, devices, units, 
         value = _best_completion(j, guide, arrival, front, trans, cloud, device, unit,
                                  front_free, cloud_free, makespan, trial, trial_front,
                                  trial_cloud, candidate)
-        if value <= plan_value:
+        if guide == plan[j]:
+            if value < plan_value:
+                plan_value = value
+                plan[j:] = candidate[j:]
+        elif value <= plan_value:
             plan_value = value
             plan[j:] = candidate[j:]
         else:

@@ -148,6 +148,28 @@ def window_point(front_free, cloud_free, arrival, front, trans, cloud, device, u
 
 
 @njit
+def lookahead_plan(arrival, front, trans, cloud, device, unit, kept_index, kept_count, window,
+                   begin, front_free, cloud_free, makespan, plan):
+    """``lookahead`` with a known future from event ``begin`` on: each event takes
+    ``window_point`` of itself and the next ``window`` events, from the free times (changed in
+    place). Writes the points to ``plan[begin:]``; returns the makespan including ``makespan``.
+    """
+    n = arrival.shape[0]
+    for e in range(begin, n):
+        stop = min(n, e + 1 + window)
+        p, _ = window_point(front_free, cloud_free, arrival[e:stop], front[e:stop],
+                            trans[e:stop], cloud[e:stop], device[e:stop], unit[e:stop],
+                            kept_index[e:stop], kept_count[e:stop])
+        times = step(front_free[device[e]], cloud_free[unit[e]], arrival[e], front[e, p],
+                     trans[e, p], cloud[e, p])
+        front_free[device[e]] = times[1]
+        cloud_free[unit[e]] = times[4]
+        makespan = max(makespan, times[4])
+        plan[e] = p
+    return makespan
+
+
+@njit
 def _prune(state, first, count, relevant):
     """Keep the states no other state dominates (compacted to the front); returns how many.
 

@@ -34,7 +34,7 @@ from ddp.recurrence import MODE_GIVEN, schedule_kernel
 from ddp.schedule import Schedule, event_times
 
 from ._rollout_kernels import rollout_choices
-from ._window_kernels import window_point
+from ._window_kernels import lookahead_plan, window_point
 from .points import dominant_points
 
 PREDICTIONS = {
@@ -91,24 +91,18 @@ def lookahead_choices(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
     """The points ``lookahead`` commits to, event by event, on ``inst``."""
     window = check_window(window)
     predict = check_predict(predict)
-    online = OnlineLookahead(inst.devices, inst.cloud_units, window=window, predict=predict)
+    choices = np.zeros(inst.n, dtype=np.int64)
     if predict == "known":
         # the dominance filter of every event once, not once per window it appears in
         _, _, _, kept_index, kept_count = dominant_points(inst.front, inst.trans, inst.cloud)
-    choices = np.zeros(inst.n, dtype=np.int64)
+        lookahead_plan(inst.arrival, inst.front, inst.trans, inst.cloud, inst.device, inst.unit,
+                       kept_index, kept_count, window, 0, np.zeros(inst.devices),
+                       np.zeros(inst.cloud_units), 0.0, choices)
+        return choices
+    online = OnlineLookahead(inst.devices, inst.cloud_units, window=window, predict=predict)
     for j in range(inst.n):
-        if predict == "known":
-            stop = min(inst.n, j + 1 + window)
-            point, _ = window_point(online.front_free, online.cloud_free, inst.arrival[j:stop],
-                                    inst.front[j:stop], inst.trans[j:stop], inst.cloud[j:stop],
-                                    inst.device[j:stop], inst.unit[j:stop], kept_index[j:stop],
-                                    kept_count[j:stop])
-            choices[j] = online.commit(inst.arrival[j], inst.front[j], inst.trans[j],
-                                       inst.cloud[j], int(inst.device[j]), int(inst.unit[j]),
-                                       int(point))
-        else:
-            choices[j] = online.push(inst.arrival[j], inst.front[j], inst.trans[j],
-                                     inst.cloud[j], int(inst.device[j]), int(inst.unit[j]))
+        choices[j] = online.push(inst.arrival[j], inst.front[j], inst.trans[j], inst.cloud[j],
+                                 int(inst.device[j]), int(inst.unit[j]))
     return choices
 
 

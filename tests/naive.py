@@ -152,15 +152,31 @@ def _base_completion(inst, j: int, p: int, front_free: dict, cloud_free: dict, m
     return makespan, plan
 
 
+def _apply(inst, e: int, x: int, front_free: dict, cloud_free: dict) -> float:
+    """Event ``e`` at point ``x`` from the free times (updated); returns its cloud finish."""
+    d, u, a = int(inst.device[e]), int(inst.unit[e]), float(inst.arrival[e])
+    front, trans, cloud = rows(inst, e)
+    finish_front = max(front_free.get(d, 0.0), a) + front[x]
+    finish = max(finish_front + trans[x], cloud_free.get(u, 0.0)) + cloud[x]
+    front_free[d], cloud_free[u] = finish_front, finish
+    return finish
+
+
 def rollout(inst, guide) -> list[int]:
-    """``rollout``: ``guide(j, front_free, cloud_free)`` proposes event ``j``'s point; the best
-    plan so far (every point then DDP, NS, AC, AF at event 0) is replaced by the guide's best
-    completion when no worse, else by any strictly better completion; the plan's point is
-    taken."""
+    """``rollout``: ``guide(j, front_free, cloud_free)`` proposes event ``j``'s point. The first
+    plan is the guide followed from the start, replaced by any strictly better completion of a
+    point at event 0 (every point then DDP, NS, AC, AF). At each event, a guide that agrees
+    with the plan replaces it only by a strictly better completion; one that does not, by its
+    best completion when no worse, else any strictly better completion replaces it. The plan's
+    point is taken."""
     front_free: dict[int, float] = {}
     cloud_free: dict[int, float] = {}
-    makespan, plan_value, plan, chosen = 0.0, float("inf"), [], []
+    makespan, plan_value, plan, chosen = 0.0, 0.0, [], []
     width = inst.k + 1
+    followed_free: tuple[dict, dict] = ({}, {})
+    for e in range(inst.n):
+        plan.append(guide(e, *followed_free))
+        plan_value = max(plan_value, _apply(inst, e, plan[-1], *followed_free))
 
     def best_completion(j, p):
         return min((_base_completion(inst, j, p, front_free, cloud_free, makespan, base)
@@ -175,18 +191,17 @@ def rollout(inst, guide) -> list[int]:
     for j in range(inst.n):
         if j == 0:
             improve(j)
-        guided = best_completion(j, guide(j, front_free, cloud_free))
-        if guided[0] <= plan_value:
+        proposed = guide(j, front_free, cloud_free)
+        guided = best_completion(j, proposed)
+        if proposed == plan[j]:
+            if guided[0] < plan_value:
+                plan_value, plan = guided[0], [*chosen, *guided[1]]
+        elif guided[0] <= plan_value:
             plan_value, plan = guided[0], [*chosen, *guided[1]]
         else:
             improve(j)
         x = plan[j]
-        d, u, a = int(inst.device[j]), int(inst.unit[j]), float(inst.arrival[j])
-        front, trans, cloud = rows(inst, j)
-        finish_front = max(front_free.get(d, 0.0), a) + front[x]
-        finish = max(finish_front + trans[x], cloud_free.get(u, 0.0)) + cloud[x]
-        front_free[d], cloud_free[u] = finish_front, finish
-        makespan = max(makespan, finish)
+        makespan = max(makespan, _apply(inst, j, x, front_free, cloud_free))
         chosen.append(x)
     return chosen
 
