@@ -52,6 +52,7 @@ MILP_MAX_EVENTS = 300  # deterministic runs: CP-SAT on a shared-unit block only 
 CHEAP_BOUND_SECONDS = 1e-4
 CUT_SECONDS_PER_EVENT = 2e-3  # a relaxation's time per event, with room (measured ~1e-3)
 MIN_SEARCH_SHARE = 0.1  # the final exact search only with at least this share of the limit left
+LP_CLOSE = 1e-4  # a relaxation this close to the schedule: the schedule is the weak side
 WINDOWS_PER_SECOND = 40  # the deterministic window budget per second of the limit
 DP_STATES_PER_SECOND = 500_000  # dp's deterministic budget: states visited per second
 
@@ -86,6 +87,12 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
     best_value = float(ddp.evaluate(block, best).makespan)
     bound = 0.0
 
+    # wider window beams cost time the exact search could use: they are worth it where that
+    # search cannot close the gap (devices sharing a unit) or the relaxation says the schedule
+    # is the weak side
+    exact = _exact_for(block)
+    grow_beams = not exact
+
     def search_windows(share: float) -> None:
         nonlocal best, best_value
         seconds = share * limit
@@ -94,12 +101,11 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         windows = int(WINDOWS_PER_SECOND * share * limit) if deterministic else None
         improved, value, lns_stats = improve_by_windows(
             block, best, time_limit=10 * limit if deterministic else seconds,
-            max_windows=windows)
+            max_windows=windows, grow_beams=grow_beams)
         stats.setdefault("lns", []).append(lns_stats)
         if value < best_value:
             best, best_value = improved, value
 
-    exact = _exact_for(block)
     if exact:  # a quick exact attempt first: most instances are proven here in well under 1 s
         quick_seconds = min(QUICK_SECONDS, QUICK_SHARE * limit)
         quick = solve_dp(block, time_limit=quick_seconds, hint=best, max_states=QUICK_STATES,
@@ -122,6 +128,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         relaxed = lp_bound(block, best_value, time_limit=lp_seconds, deterministic=deterministic)
         stats["lp_bound"] = relaxed.value
         bound = max(bound, min(best_value, relaxed.value))
+        grow_beams = grow_beams or relaxed.value >= best_value * (1 - LP_CLOSE)
         notes.append(f"LP relaxation: {relaxed.status}")
         rounded = relaxed.rounded()
         if rounded is not None and not proven(best_value, bound):

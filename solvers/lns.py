@@ -19,17 +19,24 @@ from . import _lns_kernels
 from .points import KeptPoints
 
 WIDER = (2, 4)  # wider neighbourhoods, as multiples of the window
+BEAM_GROWTH = 8  # every width quiet: the beams grow by this factor ...
+MAX_BEAM = 4096  # ... while the widest stays within this
 
 
 def improve_by_windows(inst: ddp.Instance, choices: np.ndarray, time_limit: float,
                        window: int = 24, beam_width: int = 128, max_sweeps: int = 50,
-                       max_windows: int | None = None) -> tuple[np.ndarray, float, dict]:
+                       max_windows: int | None = None,
+                       grow_beams: bool = True) -> tuple[np.ndarray, float, dict]:
     """Improve ``choices`` by re-choosing windows of ``window`` events (see the module docstring).
 
     A sweep without change moves on to wider windows (``WIDER`` times ``window``, with
-    narrower beams); a change returns to ``window``. Stops when every width has swept once
-    without change, after ``max_sweeps`` sweeps, ``max_windows`` windows (a budget that does
-    not depend on the machine) or ``time_limit`` seconds.
+    narrower beams); a change returns to ``window``. When every width has swept once without
+    change, the beams grow ``BEAM_GROWTH``-fold (a beam that drops the state leading to a
+    better window is the usual reason for a quiet sweep) while they stay within ``MAX_BEAM``
+    (and ``grow_beams``).
+    Stops when every width of the widest beams has swept without change, after ``max_sweeps``
+    sweeps, ``max_windows`` windows (a budget that does not depend on the machine) or
+    ``time_limit`` seconds.
 
     Returns ``(choices, makespan, stats)``; the makespan is ``ddp.evaluate``'s for the choices.
     """
@@ -86,6 +93,11 @@ def improve_by_windows(inst: ddp.Instance, choices: np.ndarray, time_limit: floa
         else:
             quiet_levels += 1
             level = (level + 1) % len(schedule)
+            if (grow_beams and quiet_levels == len(schedule)
+                    and max(beam for _, beam in schedule) * BEAM_GROWTH <= MAX_BEAM):
+                schedule = [(size, beam * BEAM_GROWTH) for size, beam in schedule]
+                quiet_levels = 0
+                level = 0
     improved = kept.choices_of(columns)
     makespan = float(ddp.evaluate(inst, improved).makespan)
     return improved, makespan, {"sweeps": sweeps, "windows": windows, "accepted": accepted,

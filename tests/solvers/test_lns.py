@@ -90,3 +90,16 @@ def test_window_budget_is_honoured(make_random):
     _, _, stats = improve_by_windows(inst, ddp.run_policy(inst, "ddp").choices, time_limit=60,
                                      max_windows=3)
     assert stats["windows"] == 3
+
+
+@settings(max_examples=30)
+@given(pair=any_instances_with_choices(kind="dyadic", max_n=12, max_k=3))
+def test_growing_beams_go_on_where_the_fixed_beams_stop(pair):
+    """Beams grow only once every width is quiet, where the fixed beams stop: never worse."""
+    inst, choices = pair
+    fixed = improve_by_windows(inst, np.asarray(choices), time_limit=60, window=4,
+                               beam_width=2, grow_beams=False)
+    grown = improve_by_windows(inst, np.asarray(choices), time_limit=60, window=4,
+                               beam_width=2)
+    assert grown[1] <= fixed[1]
+    assert grown[2]["windows"] >= fixed[2]["windows"]
