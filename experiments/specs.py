@@ -228,23 +228,10 @@ GAP_QUICK = (
     {"cells": [(1, "normal:1-20", "0-120")], "count": 3},
     {"cells": [(8, "normal:1-20", "0-720")], "count": 3, "streams": "per-device"},
 )
-# Solver limits that stop a search at the same point on every run: dp's budget of stored states
-# and CP-SAT's deterministic time with one worker; ``auto``'s work budgets (``deterministic``).
-# The wall-clock limits of dp and CP-SAT are only guards.
-GAP_SOLVERS = {
-    "dp": {"method": "dp", "time_limit": 900.0, "max_states": 1_000_000},
-    "cpsat": {"method": "cpsat", "time_limit": 900.0, "deterministic": True,
-              "deterministic_time": 5.0, "workers": 1},
-}
-
-
 def gap_solver(row: Row, time_limit: float = 10.0) -> dict[str, Any]:
-    """The solver options of a gap cell: at the tables' sizes (n drawn from a distribution)
-    ``auto`` with ``time_limit`` seconds; else ``dp`` where it is exact, CP-SAT otherwise."""
-    if isinstance(row.events, str):
-        return {"method": "auto", "time_limit": float(time_limit), "deterministic": True}
-    exact_dp = row.devices == 1 or row.cloud_units == row.devices
-    return dict(GAP_SOLVERS["dp" if exact_dp else "cpsat"])
+    """The solver options of a gap cell: ``auto`` with ``time_limit`` seconds on its work
+    budgets (``deterministic``), so that a rerun stops every search at the same point."""
+    return {"method": "auto", "time_limit": float(time_limit), "deterministic": True}
 
 
 def gap_cells(networks: list[str], scenarios: list[str], quick: bool = False) -> list[Row]:

@@ -44,18 +44,14 @@ def test_row_keys_are_unique_and_seeds_do_not_overlap_across_base_seeds():
     assert not set(first) & set(second) and second[0] == SEED_STRIDE
 
 
-def test_gap_cells_use_dp_alone_and_cpsat_with_deterministic_limits_when_devices_share():
-    """dp where it is exact (one device); CP-SAT with one worker and deterministic time else."""
+def test_gap_cells_use_auto_on_work_budgets():
+    """Every cell: auto, deterministic (work budgets), under the run's limit."""
     from experiments.specs import gap_solver
 
     cells = [c for c in experiment_rows("gap", ["i3d"], ["paper"], quick=True)
-             if isinstance(c.events, int)]  # the cells at the tables' sizes go to auto
+             if isinstance(c.events, int)]
     assert {c.devices for c in cells} == {1, 2} and all(c.count == 5 for c in cells)
     assert all(c.events <= 10 for c in cells)
     for cell in cells:
-        options = gap_solver(cell)
-        if cell.devices == 1:
-            assert options["method"] == "dp" and options["max_states"] > 0
-        else:
-            assert options["method"] == "cpsat" and options["deterministic"]
-            assert options["workers"] == 1
+        assert gap_solver(cell, 2.0) == {"method": "auto", "time_limit": 2.0,
+                                         "deterministic": True}
