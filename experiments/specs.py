@@ -203,12 +203,12 @@ def table_rows(name: str, networks: list[str], scenarios: list[str],
 
 # The gap experiment: DDP against the exact optimum across n, interval and devices. Each block
 # is a list of cells (devices, events, interval) with its count of instances per cell, for every
-# network and scenario (by default every scenario: the paper's and the edge ones). One device
-# (and one cloud unit) is ``dp``'s case, a few devices sharing the unit CP-SAT's; the paper's
-# Table 3 and Table 4 sizes (n drawn up to 5000; 8, 32, 128 devices on one unit, a stream per
-# device as Table 4 has) go to ``auto`` with the run's per-solve limit. Quick cells are small
-# enough for every solver to prove; full cells reach as far as the exact methods go within
-# deterministic limits, and what is not proven is marked.
+# network and scenario (by default every scenario: the paper's and the edge ones): one device,
+# a few devices sharing the unit, and the paper's Table 3 and Table 4 sizes (n drawn up to 5000;
+# 8, 32, 128 devices on one unit, a stream per device as Table 4 has). Every instance goes to
+# ``auto`` with the run's per-solve limit on work budgets. Quick cells are small enough to be
+# proven; full cells reach as far as the solvers go within those budgets, and what is not
+# proven is marked.
 def _grid(devices: tuple[int, ...], events: tuple, intervals: tuple[str, ...]) -> list[tuple]:
     return [(m, n, interval) for m in devices for interval in intervals for n in events]
 
