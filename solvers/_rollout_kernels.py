@@ -113,17 +113,16 @@ def rollout_choices(arrival, front, trans, cloud, device, unit, devices, units, 
     trial_front = np.empty(devices)
     trial_cloud = np.empty(units)
     makespan = 0.0
+    if n > 0:  # the first plan: lookahead's schedule, or a strictly better completion
+        trial_front[:] = 0.0
+        trial_cloud[:] = 0.0
+        plan_value = lookahead_plan(arrival, front, trans, cloud, device, unit, kept_index,
+                                    kept_count, window, 0, trial_front, trial_cloud, 0.0, plan)
+        plan_value = _plan_over_every_point(0, arrival, front, trans, cloud, device, unit,
+                                            front_free, cloud_free, makespan, trial,
+                                            trial_front, trial_cloud, candidate, plan,
+                                            plan_value)
     for j in range(n):
-        if j == 0:
-            trial_front[:] = front_free
-            trial_cloud[:] = cloud_free
-            plan_value = lookahead_plan(arrival, front, trans, cloud, device, unit, kept_index,
-                                        kept_count, window, 0, trial_front, trial_cloud,
-                                        makespan, plan)
-            plan_value = _plan_over_every_point(j, arrival, front, trans, cloud, device, unit,
-                                                front_free, cloud_free, makespan, trial,
-                                                trial_front, trial_cloud, candidate, plan,
-                                                plan_value)
         stop = min(n, j + 1 + window)
         guide, _ = window_point(front_free, cloud_free, arrival[j:stop], front[j:stop],
                                 trans[j:stop], cloud[j:stop], device[j:stop], unit[j:stop],
@@ -131,14 +130,11 @@ def rollout_choices(arrival, front, trans, cloud, device, unit, devices, units, 
         value = _best_completion(j, guide, arrival, front, trans, cloud, device, unit,
                                  front_free, cloud_free, makespan, trial, trial_front,
                                  trial_cloud, candidate)
-        if guide == plan[j]:
-            if value < plan_value:
-                plan_value = value
-                plan[j:] = candidate[j:]
-        elif value <= plan_value:
+        # a guide that agrees with the plan replaces it only by a strictly better completion
+        if value < plan_value or (value == plan_value and guide != plan[j]):
             plan_value = value
             plan[j:] = candidate[j:]
-        else:
+        elif guide != plan[j]:
             plan_value = _plan_over_every_point(j, arrival, front, trans, cloud, device, unit,
                                                 front_free, cloud_free, makespan, trial,
                                                 trial_front, trial_cloud, candidate, plan,
