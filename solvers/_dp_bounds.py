@@ -303,12 +303,3 @@ def state_bounds(j, front_free, cloud_free, arrival, tables):
     for s in range(front_free.shape[0]):
         out[s] = state_bound(j, front_free[s], cloud_free[s], arrival, tables, np.inf)
     return out
-
-
-@njit
-def frontier_bound(j, front_free, cloud_free, arrival, tables):
-    """The least full bound over the states before event ``j`` (inf when there are none)."""
-    best = np.inf
-    for s in range(front_free.shape[0]):
-        best = min(best, state_bound(j, front_free[s], cloud_free[s], arrival, tables, np.inf))
-    return best

@@ -321,12 +321,12 @@ class _Group:
         stage_bound = 0.0  # the best bound of a stage with cuts so far
 
         def stop(j: int, reason: str) -> _Stages:
-            live = _dp_bounds.frontier_bound(j, front_free, cloud_free, arrival, self.tables)
+            own = _dp_bounds.state_bounds(j, front_free, cloud_free, arrival, self.tables)
+            live = float(own.min()) if len(own) else np.inf
             upper = incumbent.makespan if incumbent is not None else np.inf
             if self.state_cuts is not None and beam_width == 0 and np.isfinite(upper):
                 # each live state's bound: the better of its own and the cuts' (at most the
                 # incumbent, where the cuts stop being valid)
-                own = _dp_bounds.state_bounds(j, front_free, cloud_free, arrival, self.tables)
                 cuts = self.cut_values(j, front_free, cloud_free, upper, any_length=True)
                 if cuts is not None and len(own):
                     live = float(np.min(np.minimum(np.maximum(own, cuts), upper)))
