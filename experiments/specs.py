@@ -23,6 +23,7 @@ from typing import Any
 
 from instances.arrivals import check_streams
 from instances.generate import GENERATOR
+from solvers.lookahead import DEFAULT_POLISH, DEFAULT_PREDICT, DEFAULT_WINDOW
 
 EXPERIMENTS = ("table1", "table2", "table3", "table4", "gap", "estimation")
 TABLES = ("table1", "table2", "table3", "table4")
@@ -32,11 +33,20 @@ BASELINES = ("af", "fb", "ac", "ns")
 POLICIES = ("ddp", *BASELINES)
 # Policies that see the next events (solvers.lookahead, default settings): in gap records only.
 FUTURE_AWARE = ("lookahead", "rollout")
+# Their settings, written in each gap record; "version" counts changes of rollout's rule (2: the
+# polished first plan). A record made with other settings is recomputed on --resume.
+FUTURE_AWARE_SETTINGS: dict[str, dict[str, Any]] = {
+    "lookahead": {"window": DEFAULT_WINDOW, "predict": DEFAULT_PREDICT},
+    "rollout": {"window": DEFAULT_WINDOW, "polish": DEFAULT_POLISH, "version": 2},
+}
 
 
 def record_complete(record: dict[str, Any], experiment: str) -> bool:
-    """Whether a stored record has every policy the experiment records now (a record written
-    before a policy was added is recomputed on --resume)."""
+    """Whether a stored record has every policy the experiment records now, with today's
+    settings (a record written before a policy was added or changed is recomputed on
+    --resume)."""
+    if experiment == "gap" and record.get("policy_settings") != FUTURE_AWARE_SETTINGS:
+        return False
     wanted = (*POLICIES, *(FUTURE_AWARE if experiment == "gap" else ()))
     return all(name in record.get("makespans", {}) for name in wanted)
 

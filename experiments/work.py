@@ -20,7 +20,7 @@ import solvers
 from solvers.lookahead import run_lookahead, run_rollout
 
 from .opt import answered
-from .specs import POLICIES, Row
+from .specs import FUTURE_AWARE_SETTINGS, POLICIES, Row
 
 # Events per work unit: big enough to amortise a task's overhead, small enough that an
 # interruption loses little and the progress bar moves.
@@ -130,6 +130,8 @@ def instance_record(row: Row, seed: int, solver: dict[str, Any] | None) -> dict[
         makespans["rollout"] = float(run_rollout(inst).makespan)
     record: dict[str, Any] = {"row": row.key, "seed": int(seed), "n": int(inst.n),
                               "makespans": makespans}
+    if solver is not None:
+        record["policy_settings"] = FUTURE_AWARE_SETTINGS
     if solver is not None:
         record["opt"] = solve_record(inst, solver)
     record["time_s"] = round(time.perf_counter() - started, 6)

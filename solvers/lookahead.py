@@ -23,6 +23,7 @@ for the schedule).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -33,8 +34,9 @@ from ddp.instance import event_rows
 from ddp.recurrence import MODE_GIVEN, schedule_kernel
 from ddp.schedule import Schedule, event_times
 
-from ._rollout_kernels import rollout_choices
+from ._rollout_kernels import rollout_choices, split_plan
 from ._window_kernels import lookahead_plan, window_point
+from .lns import improve_by_windows
 from .points import dominant_points
 
 PREDICTIONS = {
@@ -43,6 +45,12 @@ PREDICTIONS = {
 }
 DEFAULT_WINDOW = 2
 DEFAULT_PREDICT = "known"
+# rollout's first plans are polished by re-choosing windows of POLISH_WINDOW consecutive events
+# (solvers.lns, beams of POLISH_BEAM states), DEFAULT_POLISH windows per event: a budget in
+# windows, so that the plan does not depend on the machine's speed.
+DEFAULT_POLISH = 4
+POLISH_WINDOW = 6
+POLISH_BEAM = 32
 
 
 def check_window(window: int) -> int:
@@ -127,23 +135,69 @@ def run_lookahead(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
                     schedule.makespan, policy="lookahead")
 
 
-def run_rollout(inst: ddp.Instance, window: int = DEFAULT_WINDOW) -> Schedule:
-    """``rollout``: ``lookahead``'s choices (known future, ``window``), guarded by complete plans.
+def check_polish(polish: int) -> int:
+    """``polish`` as an int, or a clear error."""
+    if isinstance(polish, bool) or not isinstance(polish, (int, np.integer)) or polish < 0:
+        raise ValueError(f"polish must be an integer >= 0 (windows per event), got {polish!r}")
+    return int(polish)
 
-    At each event the window's point is completed by each of DDP, NS, AC and AF over the rest of
-    the instance; the policy follows the best complete plan seen so far (the window's whenever
-    its completion is no worse), so its makespan is never above the best of DDP, NS, AC and AF
+
+def first_plan(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
+               polish: int = DEFAULT_POLISH) -> np.ndarray:
+    """``rollout``'s first plan on ``inst`` (the times it decides on): ``lookahead``'s own
+    schedule (known future, ``window``); with ``polish > 0`` also the best split "All at Cloud,
+    then All at Front", each improved by re-choosing windows of consecutive events
+    (``solvers.lns``, ``polish`` windows per event), the better kept (``lookahead``'s on a tie).
+    Never later than ``lookahead``'s schedule."""
+    plan = np.asarray(lookahead_choices(inst, window, "known"), dtype=np.int64)
+    if polish == 0 or inst.n == 0:
+        return plan
+    split = np.zeros(inst.n, dtype=np.int64)
+    split_plan(inst.arrival, inst.front, inst.trans, inst.cloud, inst.device, inst.unit,
+               inst.devices, inst.cloud_units, split)
+    best, best_value = plan, np.inf
+    for start in (plan, split):
+        polished, _, _ = improve_by_windows(inst, start, math.inf, window=POLISH_WINDOW,
+                                            beam_width=POLISH_BEAM,
+                                            max_windows=polish * inst.n, grow_beams=False)
+        value = ddp.evaluate(inst, polished).makespan
+        if value < best_value:
+            best, best_value = polished, value
+    return best
+
+
+def run_rollout(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
+                polish: int = DEFAULT_POLISH) -> Schedule:
+    """``rollout``: the best complete plan of the known future, re-checked at every event.
+
+    The first plan is ``first_plan`` (``lookahead``'s schedule, polished). At each event the
+    window's point is completed by each of DDP, NS, AC and AF over the rest of the instance; the
+    policy follows the best complete plan seen so far (the window's whenever its completion is
+    no worse), so its makespan is never above ``lookahead``'s or the best of DDP, NS, AC and AF
     (see ``solvers/_rollout_kernels.py``). It needs the whole future (the instance); a decision
-    costs a window search and ``O((k+1) n)`` recurrence steps. Chooses on estimates and is
-    scored on actual times, as every policy.
+    costs a window search and ``O((k+1) n)`` recurrence steps, plus the first plan's share.
+    Chooses on estimates and is scored on actual times, as every policy.
+
+    Parameters
+    ----------
+    inst : ddp.Instance
+    window : int
+        ``W`` of the guiding ``lookahead``.
+    polish : int
+        Windows re-chosen per event when polishing the first plans (0: ``lookahead``'s schedule
+        as it is).
     """
     window = check_window(window)
+    polish = check_polish(polish)
     decided = inst.as_estimated()
     _, _, _, kept_index, kept_count = dominant_points(decided.front, decided.trans,
                                                       decided.cloud)
+    plan = first_plan(decided, window, polish)
+    plan_value = ddp.evaluate(decided, plan).makespan if decided.n else np.inf
     choices = rollout_choices(decided.arrival, decided.front, decided.trans, decided.cloud,
                               decided.device, decided.unit, decided.devices,
-                              decided.cloud_units, kept_index, kept_count, window)
+                              decided.cloud_units, kept_index, kept_count, window, plan,
+                              plan_value)
     schedule = ddp.evaluate(inst, choices)
     return Schedule(schedule.choices, schedule.start_front, schedule.finish_front,
                     schedule.ready, schedule.start_cloud, schedule.finish_cloud,

@@ -162,44 +162,34 @@ def _apply(inst, e: int, x: int, front_free: dict, cloud_free: dict) -> float:
     return finish
 
 
-def rollout(inst, guide) -> list[int]:
+def rollout(inst, guide, first=None) -> list[int]:
     """``rollout``: ``guide(j, front_free, cloud_free)`` proposes event ``j``'s point. The first
-    plan is the guide followed from the start, replaced by any strictly better completion of a
-    point at event 0 (every point then DDP, NS, AC, AF). At each event, a guide that agrees
-    with the plan replaces it only by a strictly better completion; one that does not, by its
-    best completion when no worse, else any strictly better completion replaces it. The plan's
-    point is taken."""
+    plan is ``first`` (default: the guide followed from the start), replaced by any strictly
+    better completion of a point at event 0 (every point then DDP, NS, AC, AF). At each event
+    the guide's best completion replaces the plan when strictly better, or no worse and the
+    plan gives the event another point. The plan's point is taken."""
     front_free: dict[int, float] = {}
     cloud_free: dict[int, float] = {}
     makespan, plan_value, plan, chosen = 0.0, 0.0, [], []
     width = inst.k + 1
     followed_free: tuple[dict, dict] = ({}, {})
     for e in range(inst.n):
-        plan.append(guide(e, *followed_free))
+        plan.append(guide(e, *followed_free) if first is None else int(first[e]))
         plan_value = max(plan_value, _apply(inst, e, plan[-1], *followed_free))
 
     def best_completion(j, p):
         return min((_base_completion(inst, j, p, front_free, cloud_free, makespan, base)
                     for base in ("ddp", "ns", "ac", "af")), key=lambda item: item[0])
 
-    def improve(j):
-        nonlocal plan_value, plan
-        for value, points in (best_completion(j, p) for p in range(width)):
-            if value < plan_value:
-                plan_value, plan = value, [*chosen, *points]
-
     for j in range(inst.n):
         if j == 0:
-            improve(j)
+            for value, points in (best_completion(j, p) for p in range(width)):
+                if value < plan_value:
+                    plan_value, plan = value, list(points)
         proposed = guide(j, front_free, cloud_free)
         guided = best_completion(j, proposed)
-        if proposed == plan[j]:
-            if guided[0] < plan_value:
-                plan_value, plan = guided[0], [*chosen, *guided[1]]
-        elif guided[0] <= plan_value:
+        if guided[0] < plan_value or (guided[0] == plan_value and proposed != plan[j]):
             plan_value, plan = guided[0], [*chosen, *guided[1]]
-        else:
-            improve(j)
         x = plan[j]
         makespan = max(makespan, _apply(inst, j, x, front_free, cloud_free))
         chosen.append(x)
@@ -221,3 +211,15 @@ def stage_children(states: list[tuple[float, float]], arrival: float,
             children.add((finish_front, max(finish_front + trans, cloud_free) + cloud))
     return sorted(c for c in children
                   if not any(o != c and o[0] <= c[0] and o[1] <= c[1] for o in children))
+
+
+def split_plan(inst) -> tuple[float, list[int]]:
+    """The best plan "All at Cloud before event ``s``, All at Front from ``s``" over every ``s``
+    (the least ``s`` among equal makespans): its makespan and points."""
+    best = None
+    for split in range(inst.n + 1):
+        plan = [0 if e < split else inst.k for e in range(inst.n)]
+        value = schedule(inst, plan).makespan
+        if best is None or value < best[0]:
+            best = (value, plan)
+    return best

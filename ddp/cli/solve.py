@@ -9,6 +9,7 @@ from rich.table import Table
 
 from solvers import METHODS, SolverUnavailable, Status, check_time_limit, solve
 from solvers.lookahead import (
+    DEFAULT_POLISH,
     DEFAULT_PREDICT,
     DEFAULT_WINDOW,
     PREDICTIONS,
@@ -36,9 +37,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--policy", default="ddp", choices=[*HEURISTICS, *FUTURE_AWARE, "opt"],
                         help="policy to run (default: ddp); lookahead: at each event the best "
                              "points of it and the next W events, only its own kept (rolling "
-                             "horizon); rollout: lookahead's choice (known future) guarded by "
-                             "complete plans of DDP, NS, AC and AF, the best plan so far followed "
-                             "(never worse than the best of them); opt: the offline optimum with "
+                             "horizon); rollout: the best complete plan of the known future "
+                             "(lookahead's schedule, polished), re-checked at each event against "
+                             "lookahead's choice completed by DDP, NS, AC and AF (never worse "
+                             "than lookahead or the best of them); opt: the offline optimum with "
                              "a proven lower bound")
     add_lookahead_arguments(parser)
     parser.add_argument("--solver", default="auto", choices=METHODS,
@@ -65,26 +67,39 @@ def add_lookahead_arguments(parser: argparse.ArgumentParser) -> None:
                         help="lookahead: where the next W events come from: "
                              + "; ".join(f"{k}: {v}" for k, v in PREDICTIONS.items())
                              + f" (default: {DEFAULT_PREDICT})")
+    parser.add_argument("--polish", type=polish_count, default=DEFAULT_POLISH, metavar="N",
+                        help=f"rollout: windows of consecutive events re-chosen per event when "
+                             f"polishing its first plan (default: {DEFAULT_POLISH}; 0: "
+                             f"lookahead's schedule as it is)")
 
 
-def window_count(text: str) -> int:
-    """``--window``'s argparse type: an integer >= 0."""
+def _count(text: str, what: str) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative (0 or more events)")
+        raise argparse.ArgumentTypeError(f"{value} is negative (0 or more {what})")
     return value
 
 
+def window_count(text: str) -> int:
+    """``--window``'s argparse type: an integer >= 0."""
+    return _count(text, "events")
+
+
+def polish_count(text: str) -> int:
+    """``--polish``'s argparse type: an integer >= 0."""
+    return _count(text, "windows per event")
+
+
 def run_named(inst, name: str, args: argparse.Namespace):
-    """The schedule of an online policy: ``ddp``'s own, ``rollout``, or ``lookahead`` with the
-    CLI's ``--window`` and ``--predict``."""
+    """The schedule of an online policy: ``ddp``'s own, ``lookahead`` with the CLI's ``--window``
+    and ``--predict``, or ``rollout`` with its ``--window`` and ``--polish``."""
     if name == "lookahead":
         return run_lookahead(inst, window=args.window, predict=args.predict)
     if name == "rollout":
-        return run_rollout(inst, window=args.window)
+        return run_rollout(inst, window=args.window, polish=args.polish)
     return run_policy(inst, name)
 
 
@@ -99,6 +114,8 @@ def solve_file(path: str, args: argparse.Namespace) -> dict:
               "status": "heuristic"}
     if args.policy == "lookahead":
         record.update({"window": args.window, "predict": args.predict})
+    if args.policy == "rollout":
+        record.update({"window": args.window, "polish": args.polish})
     record.update(schedule.to_dict(times=args.schedule))
     return record
 

@@ -79,12 +79,18 @@ def test_a_proven_record_with_a_lower_bound_below_the_optimum_is_inconsistent():
 def test_gap_records_without_the_future_aware_policies_are_recomputed_on_resume():
     """A gap record written before lookahead and rollout existed is incomplete: --resume
     recomputes it; a table record needs only the paper's policies."""
-    from experiments.specs import record_complete
+    from experiments.specs import FUTURE_AWARE_SETTINGS, record_complete
 
     old = {"makespans": {name: 1.0 for name in ("ddp", "af", "fb", "ac", "ns")}}
     assert not record_complete(old, "gap") and record_complete(old, "table1")
-    new = {"makespans": {**old["makespans"], "lookahead": 1.0, "rollout": 1.0}}
+    new = {"makespans": {**old["makespans"], "lookahead": 1.0, "rollout": 1.0},
+           "policy_settings": FUTURE_AWARE_SETTINGS}
     assert record_complete(new, "gap")
+    # a record of an earlier rollout rule (no settings, or other ones) is recomputed too
+    assert not record_complete({"makespans": new["makespans"]}, "gap")
+    earlier = {"rollout": {**FUTURE_AWARE_SETTINGS["rollout"], "version": 1},
+               "lookahead": FUTURE_AWARE_SETTINGS["lookahead"]}
+    assert not record_complete({**new, "policy_settings": earlier}, "gap")
     cell = gap_row(ROW, [_record(0, 110.0, 0, 0, 120.0, 130.0, _opt(100.0, 100.0, "optimal"))],
                    quick=True)
     assert cell["lookahead_ratio_median"] is None and cell["ratio_median"] == pytest.approx(1.1)

@@ -10,7 +10,13 @@ from hypothesis import given
 import ddp
 from ddp.errors import InstanceError
 from solvers import solve
-from solvers.lookahead import OnlineLookahead, repeat_window, run_lookahead, run_rollout
+from solvers.lookahead import (
+    OnlineLookahead,
+    first_plan,
+    repeat_window,
+    run_lookahead,
+    run_rollout,
+)
 from tests.helpers import any_instances, instances
 
 
@@ -123,4 +129,26 @@ def test_rollout_matches_its_plain_python_reference(inst):
                                 inst.trans[j:stop], inst.cloud[j:stop], inst.device[j:stop],
                                 inst.unit[j:stop], kept_index[j:stop], kept_count[j:stop])[0])
 
-    assert list(run_rollout(inst, window=window).choices) == naive.rollout(inst, guide)
+    assert list(run_rollout(inst, window=window, polish=0).choices) == naive.rollout(inst, guide)
+    first = first_plan(inst, window)
+    assert list(run_rollout(inst, window=window).choices) == naive.rollout(inst, guide, first)
+
+
+@given(instances(max_n=7, max_k=3, devices=(1, 2), units=(1, 2), kind="int"))
+def test_split_plan_matches_its_plain_python_reference(inst):
+    """The best "All at Cloud, then All at Front" split against every split evaluated."""
+    from solvers._rollout_kernels import split_plan
+    from tests import naive
+
+    plan = np.zeros(inst.n, dtype=np.int64)
+    value = split_plan(inst.arrival, inst.front, inst.trans, inst.cloud, inst.device, inst.unit,
+                       inst.devices, inst.cloud_units, plan)
+    assert (value, list(plan)) == naive.split_plan(inst)
+    assert value == ddp.evaluate(inst, plan).makespan
+
+
+@given(any_instances(max_n=7, max_k=3, kind="int"))
+def test_the_polished_first_plan_is_never_later_than_lookahead(inst):
+    plan = first_plan(inst)
+    assert ddp.evaluate(inst, plan).makespan <= run_lookahead(inst).makespan
+    assert list(first_plan(inst, polish=0)) == list(run_lookahead(inst).choices)

@@ -8,6 +8,7 @@ import pytest
 
 import ddp
 from ddp.cli import main
+from solvers.lookahead import run_rollout
 from tests.helpers import run_cli
 
 
@@ -125,7 +126,23 @@ def test_solve_lookahead_json(files, capsys):
     assert code == 0 and json.loads(out[0])["choices"] == ddp_choices
 
 
-@pytest.mark.parametrize("argv", [["--window", -1], ["--window", "x"], ["--predict", "oracle"]])
+def test_solve_rollout_json_records_its_settings(files, capsys):
+    """``--policy rollout --polish N``: the settings are recorded, the choices are
+    ``run_rollout``'s with them, and the makespan re-evaluates."""
+    inst = ddp.load_instance(files["single"])
+    for polish in (0, 3):
+        code, out, err = run_cli(["solve", files["single"], "--policy", "rollout", "--window", 1,
+                                  "--polish", polish, "--json"], capsys)
+        assert code == 0 and err == []
+        record = json.loads(out[0])
+        assert record["window"] == 1 and record["polish"] == polish
+        expected = run_rollout(inst, window=1, polish=polish)
+        assert record["choices"] == [int(c) for c in expected.choices]
+        assert record["makespan"] == ddp.evaluate(inst, record["choices"]).makespan
+
+
+@pytest.mark.parametrize("argv", [["--window", -1], ["--window", "x"], ["--predict", "oracle"],
+                                  ["--polish", -2], ["--polish", "1.5"]])
 def test_solve_lookahead_bad_flags_exit_2(files, capsys, argv):
     with pytest.raises(SystemExit) as exit_info:
         main(["solve", files["single"], "--policy", "lookahead", *map(str, argv)])
