@@ -36,6 +36,7 @@ from ddp.schedule import Schedule, event_times
 
 from ._rollout_kernels import rollout_choices, split_plan
 from ._window_kernels import lookahead_plan, window_point
+from .improve import STEPS_PER_SECOND, improve
 from .lns import improve_by_windows
 from .points import dominant_points
 
@@ -48,7 +49,8 @@ DEFAULT_PREDICT = "known"
 # rollout's first plans are polished by re-choosing windows of POLISH_WINDOW consecutive events
 # (solvers.lns, beams of POLISH_BEAM states), DEFAULT_POLISH windows per event: a budget in
 # windows, so that the plan does not depend on the machine's speed.
-DEFAULT_POLISH = 4
+DEFAULT_POLISH = 3
+POLISH_STEPS_PER_EVENT = 1000  # recurrence steps of improve's greedy rules and local search
 POLISH_WINDOW = 6
 POLISH_BEAM = 32
 
@@ -144,14 +146,17 @@ def check_polish(polish: int) -> int:
 
 def first_plan(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
                polish: int = DEFAULT_POLISH) -> np.ndarray:
-    """``rollout``'s first plan on ``inst`` (the times it decides on): ``lookahead``'s own
-    schedule (known future, ``window``); with ``polish > 0`` also the best split "All at Cloud,
-    then All at Front", each improved by re-choosing windows of consecutive events
-    (``solvers.lns``, ``polish`` windows per event), the better kept (``lookahead``'s on a tie).
-    Never later than ``lookahead``'s schedule."""
+    """``rollout``'s first plan on ``inst`` (the times it decides on). With ``polish = 0``,
+    ``lookahead``'s own schedule (known future, ``window``). Otherwise two starts: that schedule
+    improved by ``solvers.improve`` (biased greedy rules and local search,
+    ``POLISH_STEPS_PER_EVENT`` recurrence steps an event), and the best split "All at Cloud,
+    then All at Front"; each is polished by re-choosing windows of ``POLISH_WINDOW`` consecutive
+    events (``solvers.lns``, ``polish`` windows per event) and the better one is kept (the first
+    on a tie). Never later than ``lookahead``'s schedule; independent of the machine's speed."""
     plan = np.asarray(lookahead_choices(inst, window, "known"), dtype=np.int64)
     if polish == 0 or inst.n == 0:
         return plan
+    plan = improve(inst, plan, seconds=POLISH_STEPS_PER_EVENT * inst.n / STEPS_PER_SECOND)
     split = np.zeros(inst.n, dtype=np.int64)
     split_plan(inst.arrival, inst.front, inst.trans, inst.cloud, inst.device, inst.unit,
                inst.devices, inst.cloud_units, split)
