@@ -153,6 +153,7 @@ def first_plan(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
     then All at Front"; each is polished by re-choosing windows of ``POLISH_WINDOW`` consecutive
     events (``solvers.lns``, ``polish`` windows per event) and the better one is kept (the first
     on a tie). Never later than ``lookahead``'s schedule; independent of the machine's speed."""
+    polish = check_polish(polish)
     plan = np.asarray(lookahead_choices(inst, window, "known"), dtype=np.int64)
     if polish == 0 or inst.n == 0:
         return plan
@@ -175,12 +176,13 @@ def run_rollout(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
                 polish: int = DEFAULT_POLISH) -> Schedule:
     """``rollout``: the best complete plan of the known future, re-checked at every event.
 
-    The first plan is ``first_plan`` (``lookahead``'s schedule, polished). At each event the
-    window's point is completed by each of DDP, NS, AC and AF over the rest of the instance; the
-    policy follows the best complete plan seen so far (the window's whenever its completion is
-    no worse), so its makespan is never above ``lookahead``'s or the best of DDP, NS, AC and AF
-    (see ``solvers/_rollout_kernels.py``). It needs the whole future (the instance); a decision
-    costs a window search and ``O((k+1) n)`` recurrence steps, plus the first plan's share.
+    The first plan is ``first_plan`` (``lookahead``'s schedule and a split, polished). At each
+    event the window's point is completed by each of DDP, NS, AC and AF over the rest of the
+    instance, and that completion becomes the plan when it is strictly better, or no worse and
+    the plan gives the event another point; the event takes the plan's point. So the makespan is
+    never above ``lookahead``'s or the best of DDP, NS, AC and AF (see
+    ``solvers/_rollout_kernels.py``). It needs the whole future (the instance); a decision costs
+    a window search and ``4 (n - j)`` recurrence steps, plus its share of the first plan.
     Chooses on estimates and is scored on actual times, as every policy.
 
     Parameters
