@@ -132,7 +132,6 @@ def instance_record(row: Row, seed: int, solver: dict[str, Any] | None) -> dict[
                               "makespans": makespans}
     if solver is not None:
         record["policy_settings"] = FUTURE_AWARE_SETTINGS
-    if solver is not None:
         record["opt"] = solve_record(inst, solver)
     record["time_s"] = round(time.perf_counter() - started, 6)
     return record

@@ -123,11 +123,10 @@ def split_plan(arrival, front, trans, cloud, device, unit, devices, units, plan)
             best = value
             best_split = split
         if split < n:  # event ``split`` joins the All at Cloud prefix
-            times = step(prefix_front[device[split]], prefix_cloud[unit[split]],
-                         arrival[split], front[split, 0], trans[split, 0], cloud[split, 0])
-            prefix_front[device[split]] = times[1]
-            prefix_cloud[unit[split]] = times[4]
-            prefix_makespan = max(prefix_makespan, times[4])
+            stop = split + 1
+            prefix_makespan = _complete(BASE_CLOUD, split, arrival[:stop], front[:stop],
+                                        trans[:stop], cloud[:stop], device[:stop], unit[:stop],
+                                        prefix_front, prefix_cloud, prefix_makespan, trial)
     for e in range(n):
         plan[e] = 0 if e < best_split else width - 1
     return best

@@ -163,10 +163,9 @@ def first_plan(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
                inst.devices, inst.cloud_units, split)
     best, best_value = plan, np.inf
     for start in (plan, split):
-        polished, _, _ = improve_by_windows(inst, start, math.inf, window=POLISH_WINDOW,
-                                            beam_width=POLISH_BEAM,
-                                            max_windows=polish * inst.n, grow_beams=False)
-        value = ddp.evaluate(inst, polished).makespan
+        polished, value, _ = improve_by_windows(inst, start, math.inf, window=POLISH_WINDOW,
+                                                beam_width=POLISH_BEAM,
+                                                max_windows=polish * inst.n, grow_beams=False)
         if value < best_value:
             best, best_value = polished, value
     return best
@@ -195,7 +194,6 @@ def run_rollout(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
         as it is).
     """
     window = check_window(window)
-    polish = check_polish(polish)
     decided = inst.as_estimated()
     _, _, _, kept_index, kept_count = dominant_points(decided.front, decided.trans,
                                                       decided.cloud)

@@ -181,11 +181,10 @@ def rollout(inst, guide, first=None) -> list[int]:
         return min((_base_completion(inst, j, p, front_free, cloud_free, makespan, base)
                     for base in ("ddp", "ns", "ac", "af")), key=lambda item: item[0])
 
+    for value, points in (best_completion(0, p) for p in range(width)):
+        if value < plan_value:
+            plan_value, plan = value, list(points)
     for j in range(inst.n):
-        if j == 0:
-            for value, points in (best_completion(j, p) for p in range(width)):
-                if value < plan_value:
-                    plan_value, plan = value, list(points)
         proposed = guide(j, front_free, cloud_free)
         guided = best_completion(j, proposed)
         if guided[0] < plan_value or (guided[0] == plan_value and proposed != plan[j]):
