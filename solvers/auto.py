@@ -9,10 +9,11 @@
    prefix keeps the warm start's choices.
 3. On the block: a quick ``dp`` where it is exact (every device with its own unit); then
    large-neighbourhood search (``lns``) on the best schedule; then the LP relaxation's
-   certified bound (``lp``), whose rounded solution also seeds the window search where devices
-   share a unit; then, with the time left, ``dp`` with the relaxation's affine cuts in the
-   state (``lp.state_cut``), or, where devices share a unit, ``milp-highs`` warm-started from
-   the best schedule (``cpsat`` on blocks of at most 300 events when deterministic).
+   certified bound (``lp``), whose solution, rounded (the better of the largest share and
+   ``lp.balanced_rounding``), also seeds the window search; then, with the time left, ``dp``
+   with the relaxation's affine cuts in the state (``lp.state_cut``), or, where devices share
+   a unit, ``milp-highs`` warm-started from the best schedule (when deterministic: ``cpsat`` on
+   blocks of at most 300 events, more windows on larger ones).
 4. The reported bound is the largest valid one: the search's, ``min(incumbent, LP bound)``,
    and the cheap combinatorial bounds; the objective is re-evaluated on the whole instance.
 
@@ -36,7 +37,7 @@ from .dp import CUT_BUILD_SECONDS_PER_EVENT, LAST_CUT_SHARE, check_supported, so
 from .errors import UnsupportedInstance
 from .improve import better_start, improve, warm_start
 from .lns import improve_by_windows
-from .lp import lp_bound, state_cut
+from .lp import balanced_rounding, lp_bound, state_cut
 from .milp import solve_highs
 from .result import Outcome, proven
 
@@ -130,7 +131,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         bound = max(bound, min(best_value, relaxed.value))
         grow_beams = grow_beams or relaxed.value >= best_value * (1 - LP_CLOSE)
         notes.append(f"LP relaxation: {relaxed.status}")
-        rounded = relaxed.rounded()
+        rounded = _best_rounding(block, relaxed)
         if rounded is not None and not proven(best_value, bound):
             # Two starts for the window search: the best schedule so far, and the relaxation's
             # solution rounded and improved (often a better shape than the greedy rules find).
@@ -179,6 +180,9 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         elif not deterministic:  # HiGHS's branch and bound: schedules and a bound of its own
             searched = solve_highs(block, time_limit=search_limit, hint=best)
             notes.append(f"milp-highs: {searched.message}")
+        else:  # no exact search on work budgets for this block: its share goes to the windows
+            search_windows(SEARCH_SHARE)
+            notes.append("windows in the search's share")
         if searched is not None and not searched.failed:
             bound = max(bound, searched.lower_bound)
             before = best_value
@@ -197,6 +201,15 @@ def _exact_for(inst: ddp.Instance) -> bool:
     except UnsupportedInstance:
         return False
     return True
+
+
+def _best_rounding(inst: ddp.Instance, relaxed) -> np.ndarray | None:
+    """The better of the relaxation's two roundings (largest share, balanced per device)."""
+    found = [choices for choices in (relaxed.rounded(), balanced_rounding(relaxed, inst))
+             if choices is not None]
+    if not found:
+        return None
+    return min(found, key=lambda choices: float(ddp.evaluate(inst, choices).makespan))
 
 
 def _better(inst: ddp.Instance, found: np.ndarray | None, best: np.ndarray,

@@ -81,8 +81,9 @@ class LpBound:
     point_share: np.ndarray | None = None
 
     def rounded(self) -> np.ndarray | None:
-        """Each event's point of largest share in the relaxation's solution (a schedule to
-        start a search from; None without a solution)."""
+        """Each event's point of largest share in the relaxation's solution (None without a
+        solution). Sound from a vertex (simplex); from an interior point, whose shares spread
+        over many points, see ``balanced_rounding``."""
         if self.point_share is None:
             return None
         columns = np.argmax(self.point_share, axis=1)
@@ -122,6 +123,37 @@ def lp_bound(inst: ddp.Instance, upper: float, time_limit: float = 30.0,
     kept = KeptPoints.of(inst.front, inst.trans, inst.cloud)
     return relaxation(inst.arrival, kept, inst.device, inst.unit, upper, time_limit,
                       deterministic=deterministic)
+
+
+def balanced_rounding(relaxed: LpBound, inst: ddp.Instance,
+                      min_share: float = 1e-3) -> np.ndarray | None:
+    """A schedule that keeps each device's front work where the relaxation puts it.
+
+    Events are taken in order; each takes, among the points the relaxation uses (share above
+    ``min_share``), the one whose front time is nearest to the relaxation's front work
+    for it plus what its device's earlier events fell short of (or went over). So every
+    device's cumulative front work stays within about one event's of the relaxation's, which
+    is what balances the devices against a shared unit; rounding event by event does not,
+    and from an interior-point solution (shares spread over the relaxation's many optima) the
+    largest share says little. None without a solution.
+    """
+    if relaxed.point_share is None:
+        return None
+    columns, count, share = relaxed.columns, relaxed.count, relaxed.point_share
+    front = np.take_along_axis(np.asarray(inst.front, dtype=np.float64), columns, axis=1)
+    wanted = (share * front).sum(axis=1)
+    owed = np.zeros(int(inst.device.max()) + 1)
+    choices = np.empty(inst.n, dtype=np.int64)
+    for event in range(inst.n):
+        real = slice(0, int(count[event]))
+        used = np.flatnonzero(share[event, real] > min_share)
+        if len(used) == 0:
+            used = np.arange(int(count[event]))
+        target = owed[inst.device[event]] + wanted[event]
+        column = used[np.argmin(np.abs(target - front[event, used]))]
+        choices[event] = columns[event, column]
+        owed[inst.device[event]] = target - front[event, column]
+    return choices
 
 
 @dataclass

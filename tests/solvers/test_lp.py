@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import ddp
 from solvers import solve
-from solvers.lp import _dual_bound, lp_bound
+from solvers.lp import LpBound, _dual_bound, balanced_rounding, lp_bound
 from tests.helpers import SINGLE, any_instances, instances
 
 
@@ -112,3 +112,48 @@ def test_bound_after_a_milp_run_in_the_same_process(make_random):
     solve(inst, "milp-highs", time_limit=10)
     relaxed = lp_bound(inst, ddp.run_policy(inst, "ddp").makespan)
     assert relaxed.status == "Optimal" and relaxed.value > 0
+
+
+def _relaxation_with(share: np.ndarray) -> LpBound:
+    """A relaxation's answer with the given shares over every point (a stand-in for HiGHS's)."""
+    n, width = share.shape
+    return LpBound(value=0.0, upper=1.0, reduced_cost=np.zeros((n, width)),
+                   columns=np.tile(np.arange(width), (n, 1)), count=np.full(n, width),
+                   status="Optimal", seconds=0.0, point_share=share)
+
+
+def test_balanced_rounding_alternates_where_the_relaxation_splits_an_event():
+    """Half of each event on each of two points: each device alternates between them (the
+    largest share would put every event on the same point), devices counted apart."""
+    n = 8
+    front = np.tile([0.0, 10.0], (n, 1))
+    inst = ddp.Instance(np.zeros(n), front, np.zeros((n, 2)), np.tile([10.0, 0.0], (n, 1)),
+                        device=[0, 1] * (n // 2), devices=2)
+    relaxed = _relaxation_with(np.full((n, 2), 0.5))
+    choices = balanced_rounding(relaxed, inst)
+    for device in (0, 1):
+        mine = choices[inst.device == device]
+        assert sorted(mine.tolist()) == [0, 0, 1, 1]
+        assert np.all(mine[1:] != mine[:-1])
+
+
+@settings(max_examples=60)
+@given(inst=any_instances(kind="dyadic", min_n=2, max_n=12, max_k=3), data=st.data())
+def test_balanced_rounding_keeps_each_device_near_the_relaxation(inst, data):
+    """Whatever the shares, each device's front work stays, event by event, within the widest
+    spread of one event's front times of the relaxation's (rounding each event alone drifts by
+    up to half a spread an event)."""
+    weights = np.array(data.draw(st.lists(
+        st.lists(st.integers(0, 4), min_size=inst.k + 1, max_size=inst.k + 1),
+        min_size=inst.n, max_size=inst.n)), dtype=np.float64)
+    weights[weights.sum(axis=1) == 0, 0] = 1.0
+    share = weights / weights.sum(axis=1, keepdims=True)
+    choices = balanced_rounding(_relaxation_with(share), inst, min_share=0.0)
+    assert np.all(share[np.arange(inst.n), choices] > 0)  # only points the relaxation uses
+    wanted = (share * inst.front).sum(axis=1)
+    made = inst.front[np.arange(inst.n), choices]
+    spread = float(np.max(np.ptp(inst.front, axis=1)))
+    for device in range(inst.devices):
+        mine = inst.device == device
+        drift = np.cumsum(made[mine]) - np.cumsum(wanted[mine])
+        assert np.all(np.abs(drift) <= spread * (1 + 1e-9))
