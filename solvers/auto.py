@@ -9,8 +9,8 @@
    prefix keeps the warm start's choices.
 3. On the block: a quick ``dp`` where it is exact (every device with its own unit); then
    large-neighbourhood search (``lns``) on the best schedule; then the LP relaxation's
-   certified bound (``lp``), whose solution, rounded (the better of the largest share and
-   ``lp.balanced_rounding``), also seeds the window search; then, with the time left, ``dp``
+   certified bound (``lp``), whose solution, rounded (``lp.best_rounding``), also seeds the
+   window search; then, with the time left, ``dp``
    with the relaxation's affine cuts in the state (``lp.state_cut``), or, where devices share
    a unit, ``milp-highs`` warm-started from the best schedule (when deterministic: ``cpsat`` on
    blocks of at most 300 events, more windows on larger ones).
@@ -37,7 +37,7 @@ from .dp import CUT_BUILD_SECONDS_PER_EVENT, LAST_CUT_SHARE, check_supported, so
 from .errors import UnsupportedInstance
 from .improve import better_start, improve, warm_start
 from .lns import improve_by_windows
-from .lp import balanced_rounding, lp_bound, state_cut
+from .lp import best_rounding, lp_bound, state_cut
 from .milp import solve_highs
 from .result import Outcome, proven
 
@@ -46,6 +46,7 @@ from .result import Outcome, proven
 LNS_SHARE = 0.25
 LP_SHARE = 0.2  # a cap: the relaxation usually needs far less
 SEARCH_SHARE = 0.5
+CPSAT_SHARE = 0.7  # CP-SAT on a small shared-unit block: the windows had only LNS_SHARE / 3
 QUICK_SHARE = 0.1  # the first, small exact attempt: this share of the limit, at most
 QUICK_SECONDS = 1.0  # this long
 QUICK_STATES = 200_000
@@ -131,7 +132,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         bound = max(bound, min(best_value, relaxed.value))
         grow_beams = grow_beams or relaxed.value >= best_value * (1 - LP_CLOSE)
         notes.append(f"LP relaxation: {relaxed.status}")
-        rounded = _best_rounding(block, relaxed)
+        rounded = best_rounding(relaxed, block)
         if rounded is not None and not proven(best_value, bound):
             # Two starts for the window search: the best schedule so far, and the relaxation's
             # solution rounded and improved (often a better shape than the greedy rules find).
@@ -175,7 +176,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
             # CP-SAT has a deterministic time; HiGHS has none
             searched = solve_cpsat(block, time_limit=10 * limit, hint=best, workers=1,
                                    deterministic=True,
-                                   deterministic_time=SEARCH_SHARE * limit)
+                                   deterministic_time=CPSAT_SHARE * limit)
             notes.append(f"cpsat: {searched.message}")
         elif not deterministic:  # HiGHS's branch and bound: schedules and a bound of its own
             searched = solve_highs(block, time_limit=search_limit, hint=best)
@@ -201,15 +202,6 @@ def _exact_for(inst: ddp.Instance) -> bool:
     except UnsupportedInstance:
         return False
     return True
-
-
-def _best_rounding(inst: ddp.Instance, relaxed) -> np.ndarray | None:
-    """The better of the relaxation's two roundings (largest share, balanced per device)."""
-    found = [choices for choices in (relaxed.rounded(), balanced_rounding(relaxed, inst))
-             if choices is not None]
-    if not found:
-        return None
-    return min(found, key=lambda choices: float(ddp.evaluate(inst, choices).makespan))
 
 
 def _better(inst: ddp.Instance, found: np.ndarray | None, best: np.ndarray,

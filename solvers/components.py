@@ -32,3 +32,8 @@ def components(inst: ddp.Instance) -> list[tuple[np.ndarray, np.ndarray, np.ndar
         events = np.flatnonzero(roots == root)
         groups.append((events, np.unique(inst.device[events]), np.unique(inst.unit[events])))
     return groups
+
+
+def shares_a_unit(inst: ddp.Instance) -> bool:
+    """Whether several devices send to one cloud unit (a group with more than one device)."""
+    return any(len(devices) > 1 for _events, devices, _units in components(inst))

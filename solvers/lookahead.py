@@ -36,8 +36,10 @@ from ddp.schedule import Schedule, event_times
 
 from ._rollout_kernels import rollout_choices, split_plan
 from ._window_kernels import lookahead_plan, window_point
+from .components import shares_a_unit
 from .improve import STEPS_PER_SECOND, improve
 from .lns import improve_by_windows
+from .lp import best_rounding, lp_bound
 from .points import dominant_points
 
 PREDICTIONS = {
@@ -53,6 +55,11 @@ DEFAULT_POLISH = 3
 POLISH_STEPS_PER_EVENT = 1000  # recurrence steps of improve's greedy rules and local search
 POLISH_WINDOW = 6
 POLISH_BEAM = 32
+# rollout's LP start: the relaxation runs on an iteration budget (deterministic), the clock
+# only guards against a stalled solver. Below LP_START_MIN_EVENTS events its fixed cost (about
+# 10 ms) would dominate a decision's, and the other starts already come within 2% of OPT there.
+LP_GUARD_SECONDS = 600.0
+LP_START_MIN_EVENTS = 200
 
 
 def check_window(window: int) -> int:
@@ -147,22 +154,32 @@ def check_polish(polish: int) -> int:
 def first_plan(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
                polish: int = DEFAULT_POLISH) -> np.ndarray:
     """``rollout``'s first plan on ``inst`` (the times it decides on). With ``polish = 0``,
-    ``lookahead``'s own schedule (known future, ``window``). Otherwise two starts: that schedule
+    ``lookahead``'s own schedule (known future, ``window``). Otherwise its starts: that schedule
     improved by ``solvers.improve`` (biased greedy rules and local search,
-    ``POLISH_STEPS_PER_EVENT`` recurrence steps an event), and the best split "All at Cloud,
-    then All at Front"; each is polished by re-choosing windows of ``POLISH_WINDOW`` consecutive
-    events (``solvers.lns``, ``polish`` windows per event) and the better one is kept (the first
-    on a tie). Never later than ``lookahead``'s schedule; independent of the machine's speed."""
+    ``POLISH_STEPS_PER_EVENT`` recurrence steps an event), the best split "All at Cloud, then
+    All at Front", and, where devices share a unit (from ``LP_START_MIN_EVENTS`` events), the LP
+    relaxation's solution rounded (``lp.best_rounding``: how much front work each device
+    takes on is what the other starts get wrong there). Each is polished by re-choosing windows of
+    ``POLISH_WINDOW`` consecutive events (``solvers.lns``, ``polish`` windows per event) and the
+    best one is kept (the first on a tie). Never later than ``lookahead``'s schedule;
+    independent of the machine's speed."""
     polish = check_polish(polish)
     plan = np.asarray(lookahead_choices(inst, window, "known"), dtype=np.int64)
     if polish == 0 or inst.n == 0:
         return plan
-    plan = improve(inst, plan, seconds=POLISH_STEPS_PER_EVENT * inst.n / STEPS_PER_SECOND)
+    starts = [improve(inst, plan, seconds=POLISH_STEPS_PER_EVENT * inst.n / STEPS_PER_SECOND)]
     split = np.zeros(inst.n, dtype=np.int64)
     split_plan(inst.arrival, inst.front, inst.trans, inst.cloud, inst.device, inst.unit,
                inst.devices, inst.cloud_units, split)
+    starts.append(split)
+    if shares_a_unit(inst) and inst.n >= LP_START_MIN_EVENTS:
+        relaxed = lp_bound(inst, float(ddp.evaluate(inst, plan).makespan),
+                           time_limit=LP_GUARD_SECONDS, deterministic=True)
+        rounded = best_rounding(relaxed, inst)
+        if rounded is not None:
+            starts.append(rounded)
     best, best_value = plan, np.inf
-    for start in (plan, split):
+    for start in starts:
         polished, value, _ = improve_by_windows(inst, start, math.inf, window=POLISH_WINDOW,
                                                 beam_width=POLISH_BEAM,
                                                 max_windows=polish * inst.n, grow_beams=False)
@@ -175,7 +192,7 @@ def run_rollout(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
                 polish: int = DEFAULT_POLISH) -> Schedule:
     """``rollout``: the best complete plan of the known future, re-checked at every event.
 
-    The first plan is ``first_plan`` (``lookahead``'s schedule and a split, polished). At each
+    The first plan is ``first_plan`` (the best of its starts, polished). At each
     event the window's point is completed by each of DDP, NS, AC and AF over the rest of the
     instance, and that completion becomes the plan when it is strictly better, or no worse and
     the plan gives the event another point; the event takes the plan's point. So the makespan is

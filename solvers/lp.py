@@ -156,6 +156,18 @@ def balanced_rounding(relaxed: LpBound, inst: ddp.Instance,
     return choices
 
 
+def best_rounding(relaxed: LpBound, inst: ddp.Instance) -> np.ndarray | None:
+    """The better schedule of the two roundings, by largest share and ``balanced_rounding``
+    (None without a solution). Neither is always better: where a point with a long transfer
+    takes a small share (a slow link), keeping the device's front work in balance sends a few
+    events over it whole, which the largest share never does."""
+    found = [choices for choices in (relaxed.rounded(), balanced_rounding(relaxed, inst))
+             if choices is not None]
+    if not found:
+        return None
+    return min(found, key=lambda choices: float(ddp.evaluate(inst, choices).makespan))
+
+
 @dataclass
 class StateCut:
     """``front_coef * F + cloud_coef * C + const``: a lower bound, for every state ``(F, C)``,

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 
 import ddp
+import instances as instances_module
 from ddp.errors import InstanceError
 from solvers import solve
 from solvers.lookahead import (
@@ -152,3 +153,28 @@ def test_the_polished_first_plan_is_never_later_than_lookahead(inst):
     plan = first_plan(inst)
     assert ddp.evaluate(inst, plan).makespan <= run_lookahead(inst).makespan
     assert list(first_plan(inst, polish=0)) == list(run_lookahead(inst).choices)
+
+
+def test_the_first_plan_takes_the_lp_start_where_devices_share_a_unit(monkeypatch):
+    """From LP_START_MIN_EVENTS events, with devices sharing a unit, the relaxation's rounded
+    solution is one of the starts: the first plan is no later than it polished, and it is not
+    computed at all below the threshold or where every device has its own unit."""
+    from solvers import lookahead
+    from solvers.lns import improve_by_windows
+    from solvers.lp import best_rounding, lp_bound
+
+    inst = instances_module.generate(scenario="paper", events=lookahead.LP_START_MIN_EVENTS,
+                                     interval="0-720", devices=8, cloud_units=1,
+                                     streams="per-device", seed=1)
+    relaxed = lp_bound(inst, run_lookahead(inst).makespan, deterministic=True)
+    _, polished, _ = improve_by_windows(
+        inst, best_rounding(relaxed, inst), np.inf, window=lookahead.POLISH_WINDOW,
+        beam_width=lookahead.POLISH_BEAM, max_windows=lookahead.DEFAULT_POLISH * inst.n,
+        grow_beams=False)
+    assert ddp.evaluate(inst, first_plan(inst)).makespan <= polished
+
+    calls = []
+    monkeypatch.setattr(lookahead, "lp_bound", lambda *args, **kwargs: calls.append(1))
+    first_plan(inst.subset(np.arange(lookahead.LP_START_MIN_EVENTS - 1)))
+    first_plan(inst.replace(device=np.zeros(inst.n, dtype=np.int64), devices=1))
+    assert calls == []

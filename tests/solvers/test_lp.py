@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import ddp
 from solvers import solve
-from solvers.lp import LpBound, _dual_bound, balanced_rounding, lp_bound
+from solvers.lp import LpBound, _dual_bound, balanced_rounding, best_rounding, lp_bound
 from tests.helpers import SINGLE, any_instances, instances
 
 
@@ -157,3 +157,12 @@ def test_balanced_rounding_keeps_each_device_near_the_relaxation(inst, data):
         mine = inst.device == device
         drift = np.cumsum(made[mine]) - np.cumsum(wanted[mine])
         assert np.all(np.abs(drift) <= spread * (1 + 1e-9))
+
+
+@settings(max_examples=20)
+@given(inst=any_instances(kind="int", max_n=8, max_k=3))
+def test_best_rounding_is_the_better_of_the_two(inst):
+    relaxed = lp_bound(inst, ddp.run_policy(inst, "ddp").makespan)
+    made = ddp.evaluate(inst, best_rounding(relaxed, inst)).makespan
+    assert made == min(ddp.evaluate(inst, relaxed.rounded()).makespan,
+                       ddp.evaluate(inst, balanced_rounding(relaxed, inst)).makespan)
