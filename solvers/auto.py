@@ -56,6 +56,13 @@ CUT_SECONDS_PER_EVENT = 2e-3  # a relaxation's time per event, with room (measur
 MIN_SEARCH_SHARE = 0.1  # the final exact search only with at least this share of the limit left
 LP_CLOSE = 1e-4  # a relaxation this close to the schedule: the schedule is the weak side
 WINDOWS_PER_SECOND = 40  # the deterministic window budget per second of the limit
+# Short windows (FINE_WINDOW events, FINE_BEAM states) after the relaxation's rounding where
+# devices share a unit: at most FINE_SWEEPS windows an event, FINE_WINDOWS_PER_SECOND a second
+# of the limit when deterministic (about 5000 a second measured at n = 2000).
+FINE_WINDOW = 6
+FINE_BEAM = 32
+FINE_SWEEPS = 3
+FINE_WINDOWS_PER_SECOND = 2000
 DP_STATES_PER_SECOND = 500_000  # dp's deterministic budget: states visited per second
 
 
@@ -95,15 +102,22 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
     exact = _exact_for(block)
     grow_beams = not exact
 
-    def search_windows(share: float) -> None:
+    def search_windows(share: float, fine: bool = False) -> None:
+        """Windows on ``best`` for ``share`` of the limit; ``fine``: short windows, narrow
+        beams, at most ``FINE_SWEEPS`` windows an event."""
         nonlocal best, best_value
         seconds = share * limit
         if not deterministic:
             seconds = min(seconds, max(0.0, deadline - time.perf_counter()))
-        windows = int(WINDOWS_PER_SECOND * share * limit) if deterministic else None
+        rate = FINE_WINDOWS_PER_SECOND if fine else WINDOWS_PER_SECOND
+        windows = int(rate * share * limit) if deterministic else None
+        if fine:
+            windows = FINE_SWEEPS * block.n if windows is None else min(windows,
+                                                                        FINE_SWEEPS * block.n)
+        shape = {"window": FINE_WINDOW, "beam_width": FINE_BEAM} if fine else {}
         improved, value, lns_stats = improve_by_windows(
             block, best, time_limit=10 * limit if deterministic else seconds,
-            max_windows=windows, grow_beams=grow_beams)
+            max_windows=windows, grow_beams=grow_beams and not fine, **shape)
         stats.setdefault("lns", []).append(lns_stats)
         if value < best_value:
             best, best_value = improved, value
@@ -137,11 +151,17 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
             # Two starts for the window search: the best schedule so far, and the relaxation's
             # solution rounded and improved (often a better shape than the greedy rules find).
             previous = best, best_value
-            best = improve(block, rounded, seconds=min(1.0, 0.05 * limit))
+            # where devices share a unit the greedy rules' local optima lead the windows away
+            # from the relaxation's balance: the rounding goes to the windows as it is
+            best = improve(block, rounded, seconds=min(1.0, 0.05 * limit)) if exact else rounded
             best_value = float(ddp.evaluate(block, best).makespan)
             # where devices share a unit, HiGHS's search gets most of the time (it finds better
             # schedules there than the windows do), the windows less
             lns_share = LNS_SHARE if exact else LNS_SHARE / 3
+            if not exact:
+                # many devices on a unit: short windows first take the rounding's small
+                # excesses out cheaply (long windows cost 16 times more each)
+                search_windows(lns_share / 2, fine=True)
             search_windows(lns_share / 2)
             from_rounding = best, best_value
             stats["lp_rounding"] = best_value
@@ -182,7 +202,8 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
             searched = solve_highs(block, time_limit=search_limit, hint=best)
             notes.append(f"milp-highs: {searched.message}")
         else:  # no exact search on work budgets for this block: its share goes to the windows
-            search_windows(SEARCH_SHARE)
+            search_windows(SEARCH_SHARE / 2, fine=True)
+            search_windows(SEARCH_SHARE / 2)
             notes.append("windows in the search's share")
         if searched is not None and not searched.failed:
             bound = max(bound, searched.lower_bound)
