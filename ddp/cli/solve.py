@@ -38,7 +38,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         help="policy to run (default: ddp); lookahead: at each event the best "
                              "points of it and the next W events, only its own kept (rolling "
                              "horizon); rollout: the best complete plan of the known future "
-                             "(lookahead's schedule, polished), re-checked at each event against "
+                             "(lookahead's schedule, a split and, where devices share a unit, "
+                             "the LP relaxation rounded, each polished), re-checked at each "
+                             "event against "
                              "lookahead's choice completed by DDP, NS, AC and AF (never worse "
                              "than lookahead or the best of them); opt: the offline optimum with "
                              "a proven lower bound")
@@ -70,7 +72,7 @@ def add_lookahead_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--polish", type=polish_count, default=DEFAULT_POLISH, metavar="N",
                         help=f"rollout: windows of consecutive events re-chosen per event when "
                              f"polishing its first plan (default: {DEFAULT_POLISH}; 0: "
-                             f"lookahead's schedule as it is)")
+                             f"lookahead's schedule as it is, the cheapest)")
 
 
 def _count(text: str, what: str) -> int:
