@@ -11,6 +11,8 @@ bound where it is not proven, as ``experiments.gap``). Timings come from one run
 ``--records results/gap/records.jsonl [--policies rollout]``: the cells of a full ``ddp
 experiment gap`` run instead, OPT (or the lower bound) taken from its records rather than solved
 again, and only the named policies that see the future (the others cost minutes at n = 5000).
+``--cells TEXT`` keeps the cells whose key contains ``TEXT`` (e.g. ``streams=per-device`` for
+Table 4's shapes), ``--seeds N`` the first ``N`` instances of each recorded cell.
 """
 
 from __future__ import annotations
@@ -141,6 +143,10 @@ def main() -> None:
                         help="a full gap run's records.jsonl: its cells, its OPT and bounds")
     parser.add_argument("--policies", default=",".join(FUTURE_AWARE),
                         help="the policies that see the future to run (default: all)")
+    parser.add_argument("--cells", default="", metavar="TEXT",
+                        help="only the cells whose key contains TEXT")
+    parser.add_argument("--seeds", type=int, metavar="N",
+                        help="with --records: only the first N instances of each cell")
     args = parser.parse_args()
     future_aware = {name: FUTURE_AWARE[name] for name in args.policies.split(",")}
     warm = instances.generate(events=4)
@@ -151,10 +157,14 @@ def main() -> None:
     rows = gap_cells(args.networks.split(","), args.scenarios.split(","),
                      quick=references is None)
     for row in rows:
-        if references is not None and row.key not in references:
+        if args.cells not in row.key or (references is not None and row.key not in references):
             continue
-        cells.append(cell_figures(row, future_aware,
-                                  None if references is None else references[row.key]))
+        recorded = None
+        if references is not None:
+            recorded = references[row.key]
+            if args.seeds is not None:
+                recorded = {seed: recorded[seed] for seed in sorted(recorded)[:args.seeds]}
+        cells.append(cell_figures(row, future_aware, recorded))
         print(json.dumps(cells[-1]), flush=True)
     if args.markdown and cells:
         print(markdown(cells, [*BASELINES, "qa", *future_aware]))
