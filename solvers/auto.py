@@ -36,7 +36,7 @@ from .cpsat import solve_cpsat
 from .dp import CUT_BUILD_SECONDS_PER_EVENT, LAST_CUT_SHARE, check_supported, solve_dp
 from .errors import UnsupportedInstance
 from .improve import better_start, improve, warm_start
-from .lns import improve_by_windows
+from .lns import improve_by_windows, polish
 from .lp import best_rounding, lp_bound, state_cut
 from .milp import solve_highs
 from .result import Outcome, proven
@@ -56,13 +56,11 @@ CUT_SECONDS_PER_EVENT = 2e-3  # a relaxation's time per event, with room (measur
 MIN_SEARCH_SHARE = 0.1  # the final exact search only with at least this share of the limit left
 LP_CLOSE = 1e-4  # a relaxation this close to the schedule: the schedule is the weak side
 WINDOWS_PER_SECOND = 40  # the deterministic window budget per second of the limit
-# Short windows (FINE_WINDOW events, FINE_BEAM states) after the relaxation's rounding where
-# devices share a unit: at most FINE_SWEEPS windows an event, FINE_WINDOWS_PER_SECOND a second
-# of the limit when deterministic (about 5000 a second measured at n = 2000).
-FINE_WINDOW = 6
-FINE_BEAM = 32
-FINE_SWEEPS = 3
-FINE_WINDOWS_PER_SECOND = 2000
+# Short windows (lns.polish) where devices share a unit: at most SHORT_SWEEPS windows an event,
+# SHORT_WINDOWS_PER_SECOND a second of the limit when deterministic (about 5000 a second
+# measured at n = 2000).
+SHORT_SWEEPS = 3
+SHORT_WINDOWS_PER_SECOND = 2000
 DP_STATES_PER_SECOND = 500_000  # dp's deterministic budget: states visited per second
 
 
@@ -102,22 +100,23 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
     exact = _exact_for(block)
     grow_beams = not exact
 
-    def search_windows(share: float, fine: bool = False) -> None:
-        """Windows on ``best`` for ``share`` of the limit; ``fine``: short windows, narrow
-        beams, at most ``FINE_SWEEPS`` windows an event."""
+    def search_windows(share: float, short: bool = False) -> None:
+        """Windows on ``best`` for ``share`` of the limit; ``short``: ``lns.polish``, at most
+        ``SHORT_SWEEPS`` windows an event."""
         nonlocal best, best_value
         seconds = share * limit
         if not deterministic:
             seconds = min(seconds, max(0.0, deadline - time.perf_counter()))
-        rate = FINE_WINDOWS_PER_SECOND if fine else WINDOWS_PER_SECOND
-        windows = int(rate * share * limit) if deterministic else None
-        if fine:
-            windows = FINE_SWEEPS * block.n if windows is None else min(windows,
-                                                                        FINE_SWEEPS * block.n)
-        shape = {"window": FINE_WINDOW, "beam_width": FINE_BEAM} if fine else {}
-        improved, value, lns_stats = improve_by_windows(
-            block, best, time_limit=10 * limit if deterministic else seconds,
-            max_windows=windows, grow_beams=grow_beams and not fine, **shape)
+        time_limit = 10 * limit if deterministic else seconds
+        if short:
+            windows = SHORT_SWEEPS * block.n
+            if deterministic:
+                windows = min(windows, int(SHORT_WINDOWS_PER_SECOND * share * limit))
+            improved, value, lns_stats = polish(block, best, windows, time_limit)
+        else:
+            windows = int(WINDOWS_PER_SECOND * share * limit) if deterministic else None
+            improved, value, lns_stats = improve_by_windows(
+                block, best, time_limit=time_limit, max_windows=windows, grow_beams=grow_beams)
         stats.setdefault("lns", []).append(lns_stats)
         if value < best_value:
             best, best_value = improved, value
@@ -149,7 +148,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         rounded = best_rounding(relaxed, block)
         if rounded is not None and not proven(best_value, bound):
             # Two starts for the window search: the best schedule so far, and the relaxation's
-            # solution rounded and improved (often a better shape than the greedy rules find).
+            # solution rounded (often a better shape than the greedy rules find).
             previous = best, best_value
             # where devices share a unit the greedy rules' local optima lead the windows away
             # from the relaxation's balance: the rounding goes to the windows as it is
@@ -161,7 +160,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
             if not exact:
                 # many devices on a unit: short windows first take the rounding's small
                 # excesses out cheaply (long windows cost 16 times more each)
-                search_windows(lns_share / 2, fine=True)
+                search_windows(lns_share / 2, short=True)
             search_windows(lns_share / 2)
             from_rounding = best, best_value
             stats["lp_rounding"] = best_value
@@ -202,7 +201,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
             searched = solve_highs(block, time_limit=search_limit, hint=best)
             notes.append(f"milp-highs: {searched.message}")
         else:  # no exact search on work budgets for this block: its share goes to the windows
-            search_windows(SEARCH_SHARE / 2, fine=True)
+            search_windows(SEARCH_SHARE / 2, short=True)
             search_windows(SEARCH_SHARE / 2)
             notes.append("windows in the search's share")
         if searched is not None and not searched.failed:

@@ -9,6 +9,7 @@ time at the window's end. The search stops after a sweep without change or at it
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -21,6 +22,10 @@ from .points import KeptPoints
 WIDER = (2, 4)  # wider neighbourhoods, as multiples of the window
 BEAM_GROWTH = 8  # every width quiet: the beams grow by this factor ...
 MAX_BEAM = 4096  # ... while the widest stays within this
+# Short windows with narrow beams (``polish``): cheap passes that take a schedule's small local
+# excesses out (rollout's first plans; auto after the relaxation's rounding).
+SHORT_WINDOW = 6
+SHORT_BEAM = 32
 
 
 def improve_by_windows(inst: ddp.Instance, choices: np.ndarray, time_limit: float,
@@ -111,3 +116,11 @@ def _slack(arrays, columns, stop, inst) -> float:
     _lns_kernels.run_prefix(arrival, kept_front, kept_trans, kept_cloud, device, unit, columns,
                            stop, front_free, cloud_free)
     return float(front_free.sum() + cloud_free.sum())
+
+
+def polish(inst: ddp.Instance, choices: np.ndarray, max_windows: int,
+           time_limit: float = math.inf) -> tuple[np.ndarray, float, dict]:
+    """``improve_by_windows`` with short windows (``SHORT_WINDOW`` events, beams of
+    ``SHORT_BEAM``), at most ``max_windows`` of them, beams never grown."""
+    return improve_by_windows(inst, choices, time_limit, window=SHORT_WINDOW,
+                              beam_width=SHORT_BEAM, max_windows=max_windows, grow_beams=False)

@@ -23,7 +23,6 @@ for the schedule).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -34,11 +33,11 @@ from ddp.instance import event_rows
 from ddp.recurrence import MODE_GIVEN, schedule_kernel
 from ddp.schedule import Schedule, event_times
 
+from . import lns
 from ._rollout_kernels import rollout_choices, split_plan
 from ._window_kernels import lookahead_plan, window_point
 from .components import shares_a_unit
 from .improve import STEPS_PER_SECOND, improve
-from .lns import improve_by_windows
 from .lp import best_rounding, lp_bound
 from .points import dominant_points
 
@@ -48,13 +47,11 @@ PREDICTIONS = {
 }
 DEFAULT_WINDOW = 2
 DEFAULT_PREDICT = "known"
-# rollout's first plans are polished by re-choosing windows of POLISH_WINDOW consecutive events
-# (solvers.lns, beams of POLISH_BEAM states), DEFAULT_POLISH windows per event: a budget in
-# windows, so that the plan does not depend on the machine's speed.
+# rollout's first plans are polished by re-choosing short windows of consecutive events
+# (solvers.lns.polish), DEFAULT_POLISH windows per event: a budget in windows, so that the plan
+# does not depend on the machine's speed.
 DEFAULT_POLISH = 3
 POLISH_STEPS_PER_EVENT = 1000  # recurrence steps of improve's greedy rules and local search
-POLISH_WINDOW = 6
-POLISH_BEAM = 32
 # rollout's LP start: the relaxation runs on an iteration budget (deterministic), the clock
 # only guards against a stalled solver. Below LP_START_MIN_EVENTS events its fixed cost (about
 # 10 ms) would dominate a decision's, and the other starts already come within 2% of OPT there.
@@ -159,8 +156,8 @@ def first_plan(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
     ``POLISH_STEPS_PER_EVENT`` recurrence steps an event), the best split "All at Cloud, then
     All at Front", and, where devices share a unit (from ``LP_START_MIN_EVENTS`` events), the LP
     relaxation's solution rounded (``lp.best_rounding``: how much front work each device
-    takes on is what the other starts get wrong there). Each is polished by re-choosing windows of
-    ``POLISH_WINDOW`` consecutive events (``solvers.lns``, ``polish`` windows per event) and the
+    takes on is what the other starts get wrong there). Each is polished by re-choosing short
+    windows of consecutive events (``solvers.lns.polish``, ``polish`` windows per event) and the
     best one is kept (the first on a tie). Never later than ``lookahead``'s schedule;
     independent of the machine's speed."""
     polish = check_polish(polish)
@@ -180,9 +177,7 @@ def first_plan(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
             starts.append(rounded)
     best, best_value = plan, np.inf
     for start in starts:
-        polished, value, _ = improve_by_windows(inst, start, math.inf, window=POLISH_WINDOW,
-                                                beam_width=POLISH_BEAM,
-                                                max_windows=polish * inst.n, grow_beams=False)
+        polished, value, _ = lns.polish(inst, start, max_windows=polish * inst.n)
         if value < best_value:
             best, best_value = polished, value
     return best

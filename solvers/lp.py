@@ -142,7 +142,7 @@ def balanced_rounding(relaxed: LpBound, inst: ddp.Instance,
     columns, count, share = relaxed.columns, relaxed.count, relaxed.point_share
     front = np.take_along_axis(np.asarray(inst.front, dtype=np.float64), columns, axis=1)
     wanted = (share * front).sum(axis=1)
-    owed = np.zeros(int(inst.device.max()) + 1)
+    owed = np.zeros(inst.devices)
     choices = np.empty(inst.n, dtype=np.int64)
     for event in range(inst.n):
         real = slice(0, int(count[event]))

@@ -160,17 +160,15 @@ def test_the_first_plan_takes_the_lp_start_where_devices_share_a_unit(monkeypatc
     solution is one of the starts: the first plan is no later than it polished, and it is not
     computed at all below the threshold or where every device has its own unit."""
     from solvers import lookahead
-    from solvers.lns import improve_by_windows
+    from solvers.lns import polish
     from solvers.lp import best_rounding, lp_bound
 
     inst = instances_module.generate(scenario="paper", events=lookahead.LP_START_MIN_EVENTS,
                                      interval="0-720", devices=8, cloud_units=1,
                                      streams="per-device", seed=1)
     relaxed = lp_bound(inst, run_lookahead(inst).makespan, deterministic=True)
-    _, polished, _ = improve_by_windows(
-        inst, best_rounding(relaxed, inst), np.inf, window=lookahead.POLISH_WINDOW,
-        beam_width=lookahead.POLISH_BEAM, max_windows=lookahead.DEFAULT_POLISH * inst.n,
-        grow_beams=False)
+    _, polished, _ = polish(inst, best_rounding(relaxed, inst),
+                            max_windows=lookahead.DEFAULT_POLISH * inst.n)
     assert ddp.evaluate(inst, first_plan(inst)).makespan <= polished
 
     calls = []
