@@ -6,8 +6,9 @@ and unit. A choice vector is a column per event.
 Why a window can be judged exactly: with every choice outside the window fixed, each finish time
 after the window is a max-plus expression of the device and unit free times at the window's end
 (the recurrence only takes maxima and adds constants), so the makespan is
-``max(const, max_d F_d + front_coef[d], max_u C_u + cloud_coef[u])``; ``tail_form`` computes the
-coefficients by running the fixed suffix once on forms instead of numbers.
+``max(const, max_d F_d + front_coef[d], max_u C_u + cloud_coef[u])``; ``tail_forms`` computes the
+coefficients of every window's end in one backward pass over the fixed events (a sweep's
+windows slide forward, and a change inside one window leaves the events after it alone).
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ NEG_INF = -np.inf
 
 
 @njit
-def run_prefix(arrival, kept_front, kept_trans, kept_cloud, device, unit, columns, stop,
+def run_events(arrival, kept_front, kept_trans, kept_cloud, device, unit, columns, begin, end,
                front_free, cloud_free):
-    """Free times of every device and unit after events ``0..stop-1`` (written in place)."""
-    for e in range(stop):
+    """Free times of every device and unit after events ``begin..end-1`` from the given ones
+    (written in place)."""
+    for e in range(begin, end):
         p = columns[e]
         times = step(front_free[device[e]], cloud_free[unit[e]], arrival[e], kept_front[e, p],
                      kept_trans[e, p], kept_cloud[e, p])
@@ -38,55 +40,49 @@ def makespan_of(arrival, kept_front, kept_trans, kept_cloud, device, unit, colum
     """Makespan of a column vector (the recurrence, as ``ddp.evaluate``)."""
     front_free = np.zeros(devices)
     cloud_free = np.zeros(units)
-    run_prefix(arrival, kept_front, kept_trans, kept_cloud, device, unit, columns,
+    run_events(arrival, kept_front, kept_trans, kept_cloud, device, unit, columns, 0,
                arrival.shape[0], front_free, cloud_free)
     return cloud_free.max() if units > 0 else 0.0
 
 
 @njit
-def tail_form(arrival, kept_front, kept_trans, kept_cloud, device, unit, columns, start,
-              devices, units):
-    """Max-plus form of the makespan in the free times before event ``start``.
+def tail_forms(arrival, kept_front, kept_trans, kept_cloud, device, unit, columns, stops,
+               devices, units):
+    """Max-plus forms of the makespan in the free times before each event of ``stops``.
 
-    Returns ``(front_coef (m,), cloud_coef (u,), const)`` such that, with events ``start..n-1``
-    fixed at ``columns``, the makespan from free times ``F, C`` is
-    ``max(const, max_d F[d] + front_coef[d], max_u C[u] + cloud_coef[u])``.
-    Each device's and unit's current free time is kept as a form over the ``m + u`` start
-    values plus a constant.
+    ``stops`` ascending. Returns ``(front_coef (s, m), cloud_coef (s, u), const (s,))`` such
+    that, with events ``stop..n-1`` fixed at ``columns``, the makespan from free times ``F, C``
+    is ``max(const, max_d F[d] + front_coef[d], max_u C[u] + cloud_coef[u])``.
+    Built backwards from the end, where the makespan is ``max(0, max_u C[u])``: event ``e`` on
+    device ``d`` and unit ``u`` turns ``F_d`` into ``max(F_d, a) + f`` and ``C_u`` into
+    ``max(C_u, max(F_d, a) + f + t) + c``, so the form before it has ``front_coef[d] = f +
+    max(front_coef[d], t + c + cloud_coef[u])``, ``cloud_coef[u] = c + cloud_coef[u]`` and
+    ``const`` at least ``a + front_coef[d]``; the other coefficients stay.
     """
     n = arrival.shape[0]
-    width = devices + units
-    # form[k]: coefficients over (F_0..F_{m-1}, C_0..C_{u-1}) and a constant, -inf = absent
-    form = np.full((width, width + 1), NEG_INF)
-    for k in range(width):
-        form[k, k] = 0.0
-    scratch = np.empty(width + 1)
-    for e in range(start, n):
-        p = columns[e]
-        d = device[e]
-        u = devices + unit[e]
-        # start on the device: max(F_d, a_e); finish: + f; ready: + t
-        for k in range(width):
-            scratch[k] = form[d, k]
-        scratch[width] = max(form[d, width], arrival[e])
-        f = kept_front[e, p]
-        for k in range(width + 1):
-            form[d, k] = scratch[k] + f
-        t = kept_trans[e, p]
-        c = kept_cloud[e, p]
-        for k in range(width + 1):
-            form[u, k] = max(form[u, k], form[d, k] + t) + c
+    count = stops.shape[0]
+    front_coefs = np.empty((count, devices))
+    cloud_coefs = np.empty((count, units))
+    consts = np.empty(count)
     front_coef = np.full(devices, NEG_INF)
-    cloud_coef = np.full(units, NEG_INF)
+    cloud_coef = np.zeros(units)
     const = 0.0
-    for u in range(units):
-        row = devices + u
-        for k in range(devices):
-            front_coef[k] = max(front_coef[k], form[row, k])
-        for k in range(units):
-            cloud_coef[k] = max(cloud_coef[k], form[row, devices + k])
-        const = max(const, form[row, width])
-    return front_coef, cloud_coef, const
+    at = count - 1
+    for e in range(n, -1, -1):
+        if e < n:
+            p = columns[e]
+            d = device[e]
+            u = unit[e]
+            through = max(front_coef[d], kept_trans[e, p] + kept_cloud[e, p] + cloud_coef[u])
+            front_coef[d] = kept_front[e, p] + through
+            cloud_coef[u] = kept_cloud[e, p] + cloud_coef[u]
+            const = max(const, arrival[e] + front_coef[d])
+        while at >= 0 and stops[at] == e:
+            front_coefs[at] = front_coef
+            cloud_coefs[at] = cloud_coef
+            consts[at] = const
+            at -= 1
+    return front_coefs, cloud_coefs, consts
 
 
 @njit
@@ -103,17 +99,23 @@ def _finish_value(state_front, state_cloud, local_device, local_unit, front_coef
 
 @njit
 def window_search(arrival, kept_front, kept_trans, kept_cloud, kept_count, device, unit,
-                  columns, start, stop, devices, units, beam_width, out_columns):
+                  columns, start, stop, front_free, cloud_free, front_coef, cloud_coef,
+                  tail_const, beam_width, out_columns):
     """Re-choose events ``start..stop-1``, the rest fixed; the best found goes to ``out_columns``.
 
-    A breadth-first search over the window's events whose states are the free times of the
-    devices and units the window uses. A state is dropped when another has no later free time
-    anywhere (it can do no better), then the ``beam_width`` states whose completion with the
-    current columns gives the least makespan are kept. With ``beam_width`` at least the number
-    of non-dominated states this is exact for the window. Returns the makespan of
-    ``out_columns`` (the current columns when nothing better is found).
+    ``front_free, cloud_free`` are the free times before ``start`` (``run_events``);
+    ``front_coef, cloud_coef, tail_const`` the form of the events from ``stop`` on
+    (``tail_forms``). A breadth-first search over the window's events whose states are the free
+    times of the devices and units the window uses. A state is dropped when another has no
+    later free time anywhere (it can do no better), then the ``beam_width`` states whose
+    completion with the current columns gives the least makespan are kept. With
+    ``beam_width`` at least the number of non-dominated states this is exact for the window.
+    Returns the makespan of ``out_columns`` through the form (the current columns when nothing
+    better is found); the caller re-evaluates what it accepts.
     """
     n = arrival.shape[0]
+    devices = front_free.shape[0]
+    units = cloud_free.shape[0]
     size = stop - start
     # local indices of the devices and units the window touches
     device_slot = np.full(devices, -1, dtype=np.int64)
@@ -134,12 +136,6 @@ def window_search(arrival, kept_front, kept_trans, kept_cloud, kept_count, devic
     local_device = local_device[:nd]
     local_unit = local_unit[:nu]
 
-    front_free = np.zeros(devices)
-    cloud_free = np.zeros(units)
-    run_prefix(arrival, kept_front, kept_trans, kept_cloud, device, unit, columns, start,
-               front_free, cloud_free)
-    front_coef, cloud_coef, tail_const = tail_form(arrival, kept_front, kept_trans, kept_cloud,
-                                                   device, unit, columns, stop, devices, units)
     # devices and units the window leaves alone contribute a constant
     outside = tail_const
     for d in range(devices):
@@ -249,5 +245,4 @@ def window_search(arrival, kept_front, kept_trans, kept_cloud, kept_count, devic
     for offset in range(size - 1, -1, -1):
         out_columns[start + offset] = points[offset, index]
         index = parents[offset, index]
-    return makespan_of(arrival, kept_front, kept_trans, kept_cloud, device, unit, out_columns,
-                       devices, units)
+    return best_value

@@ -53,9 +53,8 @@ def improve_by_windows(inst: ddp.Instance, choices: np.ndarray, time_limit: floa
     kept_front, kept_trans, kept_cloud, count = kept.front, kept.trans, kept.cloud, kept.count
     columns = kept.columns_of(choices)
     arrays = (inst.arrival, kept_front, kept_trans, kept_cloud, count, inst.device, inst.unit)
-    value = _lns_kernels.makespan_of(inst.arrival, kept_front, kept_trans, kept_cloud,
-                                    inst.device, inst.unit, columns, inst.devices,
-                                    inst.cloud_units)
+    events = (inst.arrival, kept_front, kept_trans, kept_cloud, inst.device, inst.unit)
+    value = _lns_kernels.makespan_of(*events, columns, inst.devices, inst.cloud_units)
     candidate = np.empty_like(columns)
     sweeps = windows = accepted = 0
     # Neighbourhoods of growing size (narrower beams): when one finds nothing, the next may.
@@ -73,18 +72,37 @@ def improve_by_windows(inst: ddp.Instance, choices: np.ndarray, time_limit: floa
             starts.append(max(0, inst.n - size))
         changed = False
         out_of_time = False
-        for start in starts:
+        # The windows slide forward: the free times before each are carried from the previous
+        # one, and the forms after each hold for the whole sweep (a change inside a window
+        # leaves the events after it alone).
+        stops = np.minimum(inst.n, np.asarray(starts, dtype=np.int64) + size)
+        front_coefs, cloud_coefs, consts = _lns_kernels.tail_forms(
+            inst.arrival, kept_front, kept_trans, kept_cloud, inst.device, inst.unit, columns,
+            stops, inst.devices, inst.cloud_units)
+        front_free = np.zeros(inst.devices)
+        cloud_free = np.zeros(inst.cloud_units)
+        carried = 0
+        for index, start in enumerate(starts):
             if (time.perf_counter() - started > time_limit
                     or (max_windows is not None and windows >= max_windows)):
                 out_of_time = True
                 break
-            stop = min(inst.n, start + size)
-            found = _lns_kernels.window_search(*arrays, columns, start, stop, inst.devices,
-                                              inst.cloud_units, beam, candidate)
+            stop = int(stops[index])
+            _lns_kernels.run_events(*events, columns, carried, start, front_free, cloud_free)
+            carried = start
+            found = _lns_kernels.window_search(*arrays, columns, start, stop, front_free,
+                                              cloud_free, front_coefs[index],
+                                              cloud_coefs[index], consts[index], beam,
+                                              candidate)
             windows += 1
-            if found < value or (found == value and not np.array_equal(candidate, columns)
-                                 and _slack(arrays, candidate, stop, inst)
-                                 < _slack(arrays, columns, stop, inst)):
+            if found > value or np.array_equal(candidate, columns):
+                continue
+            found = _lns_kernels.makespan_of(*events, candidate, inst.devices, inst.cloud_units)
+            if found < value or (found == value
+                                 and _slack(events, candidate, start, stop, front_free,
+                                            cloud_free)
+                                 < _slack(events, columns, start, stop, front_free,
+                                          cloud_free)):
                 changed = True
                 value = min(value, found)
                 columns[:] = candidate
@@ -109,12 +127,11 @@ def improve_by_windows(inst: ddp.Instance, choices: np.ndarray, time_limit: floa
                                 "seconds": time.perf_counter() - started}
 
 
-def _slack(arrays, columns, stop, inst) -> float:
-    arrival, kept_front, kept_trans, kept_cloud, _, device, unit = arrays
-    front_free = np.zeros(inst.devices)
-    cloud_free = np.zeros(inst.cloud_units)
-    _lns_kernels.run_prefix(arrival, kept_front, kept_trans, kept_cloud, device, unit, columns,
-                           stop, front_free, cloud_free)
+def _slack(events, columns, start, stop, front_free, cloud_free) -> float:
+    """Total free time of the devices and units after events ``..stop-1``, from the free times
+    before ``start``."""
+    front_free, cloud_free = front_free.copy(), cloud_free.copy()
+    _lns_kernels.run_events(*events, columns, start, stop, front_free, cloud_free)
     return float(front_free.sum() + cloud_free.sum())
 
 

@@ -44,12 +44,17 @@ def test_tail_form_equals_running_the_suffix(inst, data):
     times = st.integers(0, 80).map(float)
     front_free = np.array([data.draw(times) for _ in range(inst.devices)])
     cloud_free = np.array([data.draw(times) for _ in range(inst.cloud_units)])
-    front_coef, cloud_coef, const = _lns_kernels.tail_form(
+    # the forms of several stops come from one backward pass; each must hold on its own
+    stops = np.array(sorted({0, start, inst.n, data.draw(st.integers(0, inst.n))}),
+                     dtype=np.int64)
+    front_coefs, cloud_coefs, consts = _lns_kernels.tail_forms(
         inst.arrival, kept_front, kept_trans, kept_cloud, inst.device, inst.unit, columns,
-        start, inst.devices, inst.cloud_units)
-    form = max(const, np.max(front_free + front_coef), np.max(cloud_free + cloud_coef))
-    expected = suffix_makespan(inst, columns, columns_of, start, front_free, cloud_free)
-    assert form == expected
+        stops, inst.devices, inst.cloud_units)
+    for index, stop in enumerate(stops):
+        form = max(consts[index], np.max(front_free + front_coefs[index]),
+                   np.max(cloud_free + cloud_coefs[index]))
+        expected = suffix_makespan(inst, columns, columns_of, int(stop), front_free, cloud_free)
+        assert form == expected
 
 
 @settings(max_examples=40)
@@ -61,9 +66,15 @@ def test_window_search_with_a_wide_beam_is_exact(inst, data):
     start = data.draw(st.integers(0, inst.n - 1))
     stop = data.draw(st.integers(start + 1, inst.n))
     out = np.empty_like(columns)
+    events = (inst.arrival, kept_front, kept_trans, kept_cloud, inst.device, inst.unit)
+    front_free, cloud_free = np.zeros(inst.devices), np.zeros(inst.cloud_units)
+    _lns_kernels.run_events(*events, columns, 0, start, front_free, cloud_free)
+    front_coefs, cloud_coefs, consts = _lns_kernels.tail_forms(
+        *events, columns, np.array([stop]), inst.devices, inst.cloud_units)
     found = _lns_kernels.window_search(inst.arrival, kept_front, kept_trans, kept_cloud, count,
-                                      inst.device, inst.unit, columns, start, stop, inst.devices,
-                                      inst.cloud_units, 4096, out)
+                                      inst.device, inst.unit, columns, start, stop, front_free,
+                                      cloud_free, front_coefs[0], cloud_coefs[0], consts[0],
+                                      4096, out)
     best = np.inf
     for window in itertools.product(*[range(int(count[e])) for e in range(start, stop)]):
         trial = columns.copy()
