@@ -5,15 +5,20 @@ built as sparse arrays and passed to ``highspy`` without a modelling layer. Two 
 answer safe to use as a proof:
 
 * The bound is not HiGHS's objective but the Lagrangian value of HiGHS's row duals, computed
-  here: for any duals of the right signs, ``sum_rows y_r b_r + sum_cols min(0, d_c) u_c`` (``d``
-  the reduced costs ``c - A^T y``, ``u`` the column's upper bound) is a lower bound of the
-  relaxation (weak duality over a box), whatever the solver's tolerances were. Every time
-  variable gets the upper bound ``upper`` (the incumbent's makespan): a schedule that beats the
-  incumbent has every time below it, so the bound still holds for every such schedule, and
-  OPT is at least ``min(upper, bound)``.
+  here: every row but the events' choice rows is priced by its dual (of the right sign), each
+  event's shares range over their simplex and every time variable over its box, so
+  ``sum_rows y_r b_r + sum_j min_p d[j, p] + sum_cols min(0, d_c) u_c`` (``d`` the reduced
+  costs ``c - A^T y`` without the choice rows, ``u`` a time column's upper bound) is a lower
+  bound of the relaxation whatever the solver's tolerances were. Every time variable gets the
+  upper bound ``upper`` (the incumbent's makespan): a schedule that beats the incumbent has
+  every time below it, so the bound still holds for every such schedule, and OPT is at least
+  ``min(upper, bound)``.
 * The reduced costs give the classical fixing test: a schedule that uses point ``p`` for event
-  ``j`` has makespan at least ``bound + max(0, d[j, p])``; where that reaches ``upper``, the
-  point cannot be part of a better schedule (``fixable``), and an exact search may drop it.
+  ``j`` has makespan at least ``bound + d[j, p] - min_q d[j, q]``; where that reaches ``upper``,
+  the point cannot be part of a better schedule (``allowed``), and an exact search may drop it.
+* HiGHS solves it without the columns a mix of two others of the same event matches in every
+  row (``points.relaxation_dominated``; often all but two an event, several times faster): the
+  bound prices every column, and a left-out column never costs less than its mix.
 Times are scaled by a power of two (exact) so that the solver's tolerances are small against
 every time, as in ``milp``.
 """
@@ -30,7 +35,7 @@ import ddp
 
 from .errors import SolverUnavailable, native_call
 from .milp import quiet_stdout
-from .points import KeptPoints
+from .points import KeptPoints, relaxation_dominated
 from .stoppable import STOP_GRACE_SECONDS, run_highs_stoppable
 
 # Relative margin taken off the recomputed dual bound for the rounding of its float sums.
@@ -57,7 +62,7 @@ class LpBound:
         The makespan the relaxation was bounded by (every time variable is at most it).
     reduced_cost : ndarray (n, P)
         Per kept point (``columns``), the least increase of the bound when the event takes that
-        point (0 for the points the relaxation uses).
+        point (0 for the event's cheapest at the duals, as the points the relaxation uses).
     columns : ndarray (n, P) of int
         The point index of each column (as ``KeptPoints.index``); ``count[j]`` columns are real.
     count : ndarray (n,) of int
@@ -114,19 +119,20 @@ def _scale(upper: float) -> float:
 
 
 def lp_bound(inst: ddp.Instance, upper: float, time_limit: float = 30.0,
-             deterministic: bool = False) -> LpBound:
+             deterministic: bool = False, every_column: bool = False) -> LpBound:
     """Solve the LP relaxation of ``inst`` with every time at most ``upper``.
 
     Raises ``SolverUnavailable`` without highspy; a relaxation HiGHS does not solve in
-    ``time_limit`` gives the bound of the duals it has (possibly 0).
+    ``time_limit`` gives the bound of the duals it has (possibly 0). ``every_column``: HiGHS
+    gets the columns ``points.relaxation_dominated`` marks too (the same bound, slower).
     """
     kept = KeptPoints.of(inst.front, inst.trans, inst.cloud)
     return relaxation(inst.arrival, kept, inst.device, inst.unit, upper, time_limit,
-                      deterministic=deterministic)
+                      deterministic=deterministic, every_column=every_column)
 
 
-def balanced_rounding(relaxed: LpBound, inst: ddp.Instance,
-                      min_share: float = 1e-3) -> np.ndarray | None:
+def balanced_rounding(relaxed: LpBound, inst: ddp.Instance, min_share: float = 1e-3,
+                      between: bool = False) -> np.ndarray | None:
     """A schedule that keeps each device's front work where the relaxation puts it.
 
     Events are taken in order; each takes, among the points the relaxation uses (share above
@@ -135,12 +141,18 @@ def balanced_rounding(relaxed: LpBound, inst: ddp.Instance,
     device's cumulative front work stays within about one event's of the relaxation's, which
     is what balances the devices against a shared unit; rounding event by event does not,
     and from an interior-point solution (shares spread over the relaxation's many optima) the
-    largest share says little. None without a solution.
+    largest share says little. With ``between``, also the event's other kept points whose front
+    time lies between the used ones' and whose ``T + C`` is at most theirs: the relaxation is
+    solved without the points a mix of two others matches (``points.relaxation_dominated``),
+    so it often mixes the two extremes where one point between them would do. None without a
+    solution.
     """
     if relaxed.point_share is None:
         return None
     columns, count, share = relaxed.columns, relaxed.count, relaxed.point_share
     front = np.take_along_axis(np.asarray(inst.front, dtype=np.float64), columns, axis=1)
+    to_done = np.take_along_axis(np.asarray(inst.trans + inst.cloud, dtype=np.float64),
+                                 columns, axis=1)
     wanted = (share * front).sum(axis=1)
     owed = np.zeros(inst.devices)
     choices = np.empty(inst.n, dtype=np.int64)
@@ -149,6 +161,11 @@ def balanced_rounding(relaxed: LpBound, inst: ddp.Instance,
         used = np.flatnonzero(share[event, real] > min_share)
         if len(used) == 0:
             used = np.arange(int(count[event]))
+        if between:
+            used_front = front[event, used]
+            used = np.flatnonzero((front[event, real] >= used_front.min())
+                                  & (front[event, real] <= used_front.max())
+                                  & (to_done[event, real] <= to_done[event, used].max()))
         target = owed[inst.device[event]] + wanted[event]
         column = used[np.argmin(np.abs(target - front[event, used]))]
         choices[event] = columns[event, column]
@@ -157,11 +174,14 @@ def balanced_rounding(relaxed: LpBound, inst: ddp.Instance,
 
 
 def best_rounding(relaxed: LpBound, inst: ddp.Instance) -> np.ndarray | None:
-    """The better schedule of the two roundings, by largest share and ``balanced_rounding``
-    (None without a solution). Neither is always better: where a point with a long transfer
-    takes a small share (a slow link), keeping the device's front work in balance sends a few
-    events over it whole, which the largest share never does."""
-    found = [choices for choices in (relaxed.rounded(), balanced_rounding(relaxed, inst))
+    """The best schedule of the roundings: by largest share, ``balanced_rounding`` and
+    ``balanced_rounding`` with the points between (None without a solution). None is always
+    best: where a point with a long transfer takes a small share (a slow link), keeping the
+    device's front work in balance sends a few events over it whole, which the largest share
+    never does; where the relaxation mixes two extremes, the points between follow its front
+    work with less carry."""
+    found = [choices for choices in (relaxed.rounded(), balanced_rounding(relaxed, inst),
+                                     balanced_rounding(relaxed, inst, between=True))
              if choices is not None]
     if not found:
         return None
@@ -211,7 +231,8 @@ def state_cut(arrival: np.ndarray, kept: KeptPoints, start: int, front_free: flo
 
 def relaxation(arrival: np.ndarray, kept: KeptPoints, device: np.ndarray, unit: np.ndarray,
                upper: float, time_limit: float, initial_front: np.ndarray | None = None,
-               initial_cloud: np.ndarray | None = None, deterministic: bool = False) -> LpBound:
+               initial_cloud: np.ndarray | None = None, deterministic: bool = False,
+               every_column: bool = False) -> LpBound:
     """The relaxation of events with the given kept points (see the module docstring).
 
     ``initial_front[d]`` / ``initial_cloud[u]``: free times of devices and units before the
@@ -285,18 +306,27 @@ def relaxation(arrival: np.ndarray, kept: KeptPoints, device: np.ndarray, unit: 
     order = np.lexsort((row_index, col_index))
     starts = np.searchsorted(col_index[order], np.arange(num_cols + 1))
 
+    # HiGHS solves the relaxation without the columns it can do without (often all but two a
+    # event: several times faster); the bound and reduced costs below are computed from its row
+    # duals over every column, so they hold for the whole relaxation whatever was left out.
+    solved = np.ones(num_cols, dtype=bool)
+    if not every_column:
+        solved[:num_x] = ~relaxation_dominated(kept_front, kept_trans + kept_cloud, kept_cloud,
+                                               count)[real]
     lp = highspy.HighsLp()
-    lp.num_col_ = num_cols
+    lp.num_col_ = int(solved.sum())
     lp.num_row_ = row
-    lp.col_cost_ = col_cost
-    lp.col_lower_ = col_lower
-    lp.col_upper_ = col_upper
+    lp.col_cost_ = col_cost[solved]
+    lp.col_lower_ = col_lower[solved]
+    lp.col_upper_ = col_upper[solved]
     lp.row_lower_ = row_lower
     lp.row_upper_ = row_upper
+    entries = solved[col_index[order]]
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = starts.astype(np.int32)
-    lp.a_matrix_.index_ = row_index[order].astype(np.int32)
-    lp.a_matrix_.value_ = values[order]
+    lp.a_matrix_.start_ = np.concatenate(
+        [[0], np.cumsum(np.diff(starts)[solved])]).astype(np.int32)
+    lp.a_matrix_.index_ = row_index[order][entries].astype(np.int32)
+    lp.a_matrix_.value_ = values[order][entries]
     value, reduced, status, slopes = -np.inf, np.zeros(num_cols), "not solved", None
     point_share = None
     methods = DETERMINISTIC_METHODS if deterministic else METHODS
@@ -304,15 +334,17 @@ def relaxation(arrival: np.ndarray, kept: KeptPoints, device: np.ndarray, unit: 
         remaining = float(time_limit) - (time.perf_counter() - started)
         if remaining <= 0:
             break
-        duals, status, primal = _run(highspy, lp, method, max(0.05, share * remaining))
-        if primal is not None:
+        duals, status, solved_primal = _run(highspy, lp, method, max(0.05, share * remaining))
+        if solved_primal is not None:
+            primal = np.zeros(num_cols)
+            primal[solved] = solved_primal
             point_share = np.zeros((n, width))
             point_share[real] = primal[:num_x]
         if duals is None:
             continue
         found, found_reduced, clipped = _dual_bound(duals, row_lower, row_upper, col_cost,
                                                     col_lower, col_upper, starts,
-                                                    row_index[order], values[order])
+                                                    row_index[order], values[order], x_event)
         if found > value:
             value, reduced = found, found_reduced
             if min(state_rows) >= 0:
@@ -320,7 +352,7 @@ def relaxation(arrival: np.ndarray, kept: KeptPoints, device: np.ndarray, unit: 
         if status == "Optimal":
             break
     reduced_x = np.zeros((n, width))
-    reduced_x[real] = np.maximum(reduced[:num_x], 0.0) / scale
+    reduced_x[real] = reduced[:num_x] / scale
     return LpBound(value=max(0.0, value / scale) if np.isfinite(value) else 0.0,
                    upper=float(upper), reduced_cost=reduced_x, columns=columns, count=count,
                    status=status, seconds=time.perf_counter() - started, slopes=slopes,
@@ -409,22 +441,36 @@ def _run(highspy, lp, options: dict, seconds: float):
 
 
 def _dual_bound(duals, row_lower, row_upper, cost, col_lower, col_upper, starts, index,
-                values) -> tuple[float, np.ndarray]:
-    """Weak-duality bound of ``min cost x, row_lower <= A x <= row_upper, box`` at ``duals``.
+                values, x_event) -> tuple[float, np.ndarray, np.ndarray]:
+    """Lagrangian bound of the relaxation at the row duals ``duals``.
 
-    Duals of rows with only a lower bound are clipped at 0 (their sign in a minimisation);
-    rows with both bounds equal take either sign. Returns the bound, lowered by a relative
-    ``DUAL_SAFETY`` for the rounding of its sums, the reduced costs ``cost - A^T y`` and the
-    clipped duals.
+    Every row but the events' choice rows (the first ``n``: each event's shares sum to 1) is
+    priced by its dual; each event's shares then range over their simplex, and the other columns
+    over their box. Valid for any duals (duals of rows with only a lower bound are clipped at 0,
+    their sign in a minimisation), and never below the bound that prices the choice rows too.
+    Keeping the simplex also means a column left out of the solved model (see
+    ``points.relaxation_dominated``) can never lower the bound: its price is at least that of
+    the combination that dominates it. Returns the bound, lowered by a relative
+    ``DUAL_SAFETY`` for the rounding of its sums; the reduced costs, those of the shares
+    relative to their event's cheapest (what choosing that column costs over the bound); and
+    the clipped duals.
     """
     y = duals.copy()
     only_lower = ~np.isfinite(row_upper)
     y[only_lower] = np.maximum(y[only_lower], 0.0)
     column_of = np.repeat(np.arange(len(cost)), np.diff(starts))
     reduced = cost - np.bincount(column_of, weights=values * y[index], minlength=len(cost))
+    events = int(x_event[-1]) + 1 if len(x_event) else 0
+    num_x = len(x_event)
+    share_price = reduced[:num_x] + y[x_event]  # without the choice row's dual (coefficient 1)
+    cheapest = np.full(events, np.inf)
+    np.minimum.at(cheapest, x_event, share_price)
+    reduced[:num_x] = share_price - cheapest[x_event]
     rhs = np.where(y >= 0, row_lower, row_upper)
-    row_terms = y * rhs
-    col_terms = np.where(reduced >= 0, reduced * col_lower, reduced * col_upper)
-    value = float(row_terms.sum() + col_terms.sum())
-    magnitude = float(np.abs(row_terms).sum() + np.abs(col_terms).sum())
+    row_terms = (y * rhs)[events:]
+    other = reduced[num_x:]
+    col_terms = np.where(other >= 0, other * col_lower[num_x:], other * col_upper[num_x:])
+    value = float(row_terms.sum() + col_terms.sum() + cheapest.sum())
+    magnitude = float(np.abs(row_terms).sum() + np.abs(col_terms).sum()
+                      + np.abs(cheapest).sum())
     return value - DUAL_SAFETY * max(magnitude, abs(value)), reduced, y

@@ -64,6 +64,42 @@ def dominant_points(front, trans, cloud):
     return kept_front, kept_trans, kept_cloud, point_index, point_count
 
 
+@njit
+def relaxation_dominated(front, to_done, cloud, count):
+    """Kept columns the LP relaxation can do without: mask (n, width), True where a column's
+    ``(F, T + C, C)`` is at least a convex combination of one or two other columns of its event,
+    strictly in one of the three.
+
+    The relaxation's rows take each column's share times its ``F``, ``T + C`` and ``C``, so moving
+    a dominated column's share onto the combination keeps every row satisfied: its optimum does
+    not change. (The schedule needs such columns; only the relaxation does not.) The combination
+    takes the two columns whose front times enclose the column's, weighted to its front time.
+    """
+    n, width = front.shape
+    dominated = np.zeros((n, width), dtype=np.bool_)
+    for j in range(n):
+        real = count[j]
+        for p in range(real):
+            for a in range(real):
+                if a == p or front[j, a] > front[j, p]:
+                    continue
+                for b in range(real):
+                    if b == p or front[j, b] < front[j, p]:
+                        continue
+                    span = front[j, b] - front[j, a]
+                    weight_a = 1.0 if span <= 0.0 else (front[j, b] - front[j, p]) / span
+                    done = weight_a * to_done[j, a] + (1.0 - weight_a) * to_done[j, b]
+                    work = weight_a * cloud[j, a] + (1.0 - weight_a) * cloud[j, b]
+                    if (done <= to_done[j, p] and work <= cloud[j, p]
+                            and (done < to_done[j, p] or work < cloud[j, p]
+                                 or (span > 0.0 and front[j, a] < front[j, p] < front[j, b]))):
+                        dominated[j, p] = True
+                        break
+                if dominated[j, p]:
+                    break
+    return dominated
+
+
 @dataclass(frozen=True)
 class KeptPoints:
     """The kept points of events given by their ``(n, k + 1)`` time tables.

@@ -222,3 +222,28 @@ def split_plan(inst) -> tuple[float, list[int]]:
         if best is None or value < best[0]:
             best = (value, plan)
     return best
+
+
+def relaxation_dominated(front, to_done, cloud, count) -> list[list[bool]]:
+    """Per event, per kept column: whether the one- or two-column convex combination of
+    ``solvers.points.relaxation_dominated`` (weighted to the column's front time) is at most the
+    column in ``T + C`` and ``C``, strictly in one, or equal with the column strictly inside."""
+    out = []
+    for j in range(len(count)):
+        f, d, c = (list(map(float, row[j])) for row in (front, to_done, cloud))
+        real = int(count[j])
+        flags = [False] * len(f)
+        for p in range(real):
+            for a, b in itertools.product(range(real), repeat=2):
+                if p in (a, b) or not f[a] <= f[p] <= f[b]:
+                    continue
+                span = f[b] - f[a]
+                weight = 1.0 if span <= 0.0 else (f[b] - f[p]) / span
+                done = weight * d[a] + (1.0 - weight) * d[b]
+                work = weight * c[a] + (1.0 - weight) * c[b]
+                inside = span > 0.0 and f[a] < f[p] < f[b]
+                if done <= d[p] and work <= c[p] and (done < d[p] or work < c[p] or inside):
+                    flags[p] = True
+                    break
+        out.append(flags)
+    return out

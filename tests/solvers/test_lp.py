@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -33,24 +34,41 @@ def test_bound_is_tight_on_a_loaded_unit(make_random):
 
 
 def test_dual_bound_holds_for_any_duals():
-    """Weak duality at arbitrary duals: never above the optimum of a tiny LP.
+    """The Lagrangian bound at arbitrary duals: never above the optimum of a tiny relaxation.
 
-    min x0 + x1 subject to x0 + x1 >= 1, x0 - x1 = 0, 0 <= x <= 2 has optimum 1.
+    One event with two shares ``x0 + x1 = 1`` (its choice row) and the makespan column ``M``,
+    ``M - 3 x0 - x1 >= 0``, ``0 <= M <= 10``: minimising ``M`` gives 1 (the second point).
     """
-    cost = np.array([1.0, 1.0])
-    starts = np.array([0, 2, 4])
-    index = np.array([0, 1, 0, 1])
-    values = np.array([1.0, 1.0, 1.0, -1.0])
-    lower, upper = np.array([1.0, 0.0]), np.array([np.inf, 0.0])
+    cost = np.array([0.0, 0.0, 1.0])
+    starts = np.array([0, 2, 4, 5])
+    index = np.array([0, 1, 0, 1, 1])
+    values = np.array([1.0, -3.0, 1.0, -1.0, 1.0])
+    lower, upper = np.array([1.0, 0.0]), np.array([1.0, np.inf])
+    box_lower, box_upper = np.zeros(3), np.array([1.0, 1.0, 10.0])
+    x_event = np.array([0, 0])
     rng = np.random.default_rng(0)
     for duals in [np.array([1.0, 0.0]), np.array([-3.0, 5.0]), *list(rng.normal(size=(50, 2)))]:
-        value, reduced, _ = _dual_bound(duals, lower, upper, cost, np.zeros(2), np.full(2, 2.0),
-                                     starts, index, values)
+        value, reduced, _ = _dual_bound(duals, lower, upper, cost, box_lower, box_upper,
+                                        starts, index, values, x_event)
         assert value <= 1.0 + 1e-12
-        assert reduced.shape == (2,)
-    best, _, _ = _dual_bound(np.array([1.0, 0.0]), lower, upper, cost, np.zeros(2),
-                          np.full(2, 2.0), starts, index, values)
+        assert reduced.shape == (3,)
+        assert reduced[:2].min() == 0.0  # relative to the event's cheapest share
+    best, reduced, _ = _dual_bound(np.array([0.0, 1.0]), lower, upper, cost, box_lower,
+                                   box_upper, starts, index, values, x_event)
     assert abs(best - 1.0) < 1e-9
+    assert reduced[0] == 2.0  # the first point costs 2 over the bound
+
+
+@settings(max_examples=40)
+@given(inst=st.one_of(any_instances(kind="int", max_n=8, max_k=4),
+                      any_instances(kind="dyadic", max_n=8, max_k=4)))
+def test_left_out_columns_do_not_change_the_relaxation(inst):
+    """Solving without the columns ``points.relaxation_dominated`` marks gives the bound of the
+    whole relaxation (a wrongly marked column would lower it: the prices cover every column)."""
+    upper = float(ddp.evaluate(inst, ddp.run_policy(inst, "ddp").choices).makespan)
+    pruned = lp_bound(inst, upper)
+    whole = lp_bound(inst, upper, every_column=True)
+    assert pruned.value == pytest.approx(whole.value, rel=1e-7, abs=1e-7)
 
 
 def suffix_optimum(inst, start, front_free, cloud_free):

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 
 import ddp
 from solvers import solve
-from solvers.points import KeptPoints
+from solvers.points import KeptPoints, relaxation_dominated
+from tests import naive
 from tests.helpers import SINGLE, any_instances_with_choices, instances
 
 SMALL = {**SINGLE, "max_n": 6, "max_k": 3}
@@ -44,3 +45,17 @@ def test_a_choice_maps_onto_a_kept_point_no_worse(case):
         assert inst.front[j, new] + inst.trans[j, new] <= inst.front[j, old] + inst.trans[j, old]
         assert inst.cloud[j, new] <= inst.cloud[j, old]
     assert ddp.evaluate(inst, mapped).makespan <= ddp.evaluate(inst, choices).makespan
+
+
+@settings(max_examples=80)
+@given(inst=instances(**SMALL, kind="int"))
+def test_relaxation_dominated_matches_plain_python(inst):
+    """The numba kernel marks exactly the columns the plain-Python reference marks, and never
+    every column of an event (integer times: many ties and collinear columns)."""
+    kept = KeptPoints.of(inst.front, inst.trans, inst.cloud)
+    to_done = kept.trans + kept.cloud
+    found = relaxation_dominated(kept.front, to_done, kept.cloud, kept.count)
+    expected = naive.relaxation_dominated(kept.front, to_done, kept.cloud, kept.count)
+    assert found.tolist() == expected
+    for j in range(inst.n):
+        assert not found[j, :kept.count[j]].all()
