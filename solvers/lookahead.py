@@ -57,6 +57,7 @@ POLISH_STEPS_PER_EVENT = 1000  # recurrence steps of improve's greedy rules and 
 # 10 ms) would dominate a decision's, and the other starts already come within 2% of OPT there.
 LP_GUARD_SECONDS = 600.0
 LP_START_MIN_EVENTS = 200
+SKIP_POLISH_MIN_EVENTS = 200  # see first_plan
 
 
 def check_window(window: int) -> int:
@@ -157,9 +158,10 @@ def first_plan(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
     All at Front", and, where devices share a unit (from ``LP_START_MIN_EVENTS`` events), the LP
     relaxation's solution rounded (``lp.best_rounding``: how much front work each device
     takes on is what the other starts get wrong there). They are polished by re-choosing short
-    windows of consecutive events (``solvers.lns.polish``, ``polish`` windows per event), the
-    best start first, a later one only while it is better before its polish than the best
-    polished so far; the best plan is kept. Never later than ``lookahead``'s schedule;
+    windows of consecutive events (``solvers.lns.polish``, ``polish`` windows per event); from
+    ``SKIP_POLISH_MIN_EVENTS`` events the best start first, a later one only while it is
+    better before its polish than the best polished so far. The best plan is kept (the first
+    on a tie). Never later than ``lookahead``'s schedule;
     independent of the machine's speed."""
     polish = check_polish(polish)
     plan = np.asarray(lookahead_choices(inst, window, "known"), dtype=np.int64)
@@ -176,13 +178,17 @@ def first_plan(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
         rounded = best_rounding(relaxed, inst)
         if rounded is not None:
             starts.append(rounded)
-    # Best start first; a start whose makespan before its polish is not below the best
-    # polished one is left unpolished (at Table 4's sizes the relaxation's start is far ahead,
-    # and each polish costs as much as the first).
+    # From SKIP_POLISH_MIN_EVENTS events: best start first, and a start whose makespan before
+    # its polish is not below the best polished plan's is left unpolished (at Table 4's sizes
+    # the relaxation's start is far ahead, and each polish costs as much as the first). On
+    # fewer events every start is polished: there the windows reach across a large share of the
+    # instance, and a start 30% behind can come out ahead (the split, on short bursts).
     values = [float(ddp.evaluate(inst, start).makespan) for start in starts]
+    skipping = inst.n >= SKIP_POLISH_MIN_EVENTS
+    order = range(len(starts))
     best, best_value = plan, np.inf
-    for index in sorted(range(len(starts)), key=lambda index: values[index]):
-        if values[index] >= best_value:
+    for index in sorted(order, key=lambda index: values[index]) if skipping else order:
+        if skipping and values[index] >= best_value:
             continue
         polished, value, _ = lns.polish(inst, starts[index], max_windows=polish * inst.n)
         if value < best_value:
