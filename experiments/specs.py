@@ -34,11 +34,12 @@ POLICIES = ("ddp", *BASELINES)
 # Policies that see the next events (solvers.lookahead, default settings): in gap records only.
 FUTURE_AWARE = ("lookahead", "rollout")
 # Their settings, written in each gap record; "version" counts changes of rollout's rule (2: the
-# polished first plan; 3: the LP start where devices share a unit). A record made with other
-# settings is recomputed on --resume.
+# polished first plan; 3: the LP start where devices share a unit; 4: a third rounding of the
+# relaxation, and from 200 events only the starts ahead of the best polished plan polished).
+# A record made with other settings is recomputed on --resume.
 FUTURE_AWARE_SETTINGS: dict[str, dict[str, Any]] = {
     "lookahead": {"window": DEFAULT_WINDOW, "predict": DEFAULT_PREDICT},
-    "rollout": {"window": DEFAULT_WINDOW, "polish": DEFAULT_POLISH, "version": 3},
+    "rollout": {"window": DEFAULT_WINDOW, "polish": DEFAULT_POLISH, "version": 4},
 }
 
 
