@@ -77,8 +77,7 @@ def improve_by_windows(inst: ddp.Instance, choices: np.ndarray, time_limit: floa
         # leaves the events after it alone).
         stops = np.minimum(inst.n, np.asarray(starts, dtype=np.int64) + size)
         front_coefs, cloud_coefs, consts = _lns_kernels.tail_forms(
-            inst.arrival, kept_front, kept_trans, kept_cloud, inst.device, inst.unit, columns,
-            stops, inst.devices, inst.cloud_units)
+            *events, columns, stops, inst.devices, inst.cloud_units)
         front_free = np.zeros(inst.devices)
         cloud_free = np.zeros(inst.cloud_units)
         carried = 0

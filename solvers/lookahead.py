@@ -183,14 +183,16 @@ def first_plan(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
     # the relaxation's start is far ahead, and each polish costs as much as the first). On
     # fewer events every start is polished: there the windows reach across a large share of the
     # instance, and a start 30% behind can come out ahead (the split, on short bursts).
-    values = [float(ddp.evaluate(inst, start).makespan) for start in starts]
     skipping = inst.n >= SKIP_POLISH_MIN_EVENTS
-    order = range(len(starts))
+    if skipping:
+        values = [float(ddp.evaluate(inst, start).makespan) for start in starts]
+        starts = [starts[index] for index in np.argsort(values, kind="stable")]
+        values.sort()
     best, best_value = plan, np.inf
-    for index in sorted(order, key=lambda index: values[index]) if skipping else order:
+    for index, start in enumerate(starts):
         if skipping and values[index] >= best_value:
             continue
-        polished, value, _ = lns.polish(inst, starts[index], max_windows=polish * inst.n)
+        polished, value, _ = lns.polish(inst, start, max_windows=polish * inst.n)
         if value < best_value:
             best, best_value = polished, value
     return best
