@@ -33,6 +33,7 @@ import ddp
 
 from .bounds import cheap_bound
 from .cpsat import solve_cpsat
+from .devices import best_fitted, device_bound
 from .dp import CUT_BUILD_SECONDS_PER_EVENT, LAST_CUT_SHARE, check_supported, solve_dp
 from .errors import UnsupportedInstance
 from .improve import better_start, improve, warm_start
@@ -62,6 +63,11 @@ WINDOWS_PER_SECOND = 40  # the deterministic window budget per second of the lim
 SHORT_SWEEPS = 3
 SHORT_WINDOWS_PER_SECOND = 2000
 DP_STATES_PER_SECOND = 500_000  # dp's deterministic budget: states visited per second
+# bounds.device_bound where devices share a unit and the relaxation leaves more than DEVICE_GAP:
+# at most DEVICE_WORK_PER_SECOND pair operations a second of the limit (about a fifth of the
+# rate benchmarks/bench_device_bound.py measures, so that the work, not the clock, ends it)
+DEVICE_GAP = 5e-3
+DEVICE_WORK_PER_SECOND = 30_000_000
 
 
 def last_block_start(inst: ddp.Instance, choices: np.ndarray) -> int:
@@ -143,6 +149,15 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         relaxed = lp_bound(block, best_value, time_limit=lp_seconds, deterministic=deterministic)
         stats["lp_bound"] = relaxed.value
         bound = max(bound, min(best_value, relaxed.value))
+        if not exact and bound < best_value * (1 - DEVICE_GAP):
+            # many devices on a unit: the relaxation splits events between a device and the
+            # unit; whole choices per device can lift the bound by percents
+            found = device_bound(block, bound, best_value,
+                                 max_work=int(DEVICE_WORK_PER_SECOND * limit))
+            bound = max(bound, found.value)
+            stats["device_bound"] = found.value
+            # its fixed point fits each device's choices to a makespan just above the bound
+            best, best_value = _better(block, best_fitted(block, found), best, best_value)
         grow_beams = grow_beams or relaxed.value >= best_value * (1 - LP_CLOSE)
         notes.append(f"LP relaxation: {relaxed.status}")
         rounded = best_rounding(relaxed, block)

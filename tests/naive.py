@@ -247,3 +247,55 @@ def relaxation_dominated(front, to_done, cloud, count) -> list[list[bool]]:
                     break
         out.append(flags)
     return out
+
+
+def device_least_work(inst, events: list[int], counted_unit: int, later: list[list[float]],
+                      z: float) -> list[float] | None:
+    """``_device_kernels.least_work_after`` by enumeration: for each position ``q`` of one
+    device's ``events``, the least cloud work on ``counted_unit`` of ``events[q:]`` over the
+    device's choice vectors in which every event ``j`` at point ``p`` has
+    ``ready + C_jp + later[unit_j][j + 1] <= z`` (ready times from the device's queue alone).
+    None when no choice vector qualifies."""
+    least: list[float] | None = None
+    for choices in itertools.product(range(inst.k + 1), repeat=len(events)):
+        free, works, ok = 0.0, [], True
+        for j, x in zip(events, choices, strict=True):
+            front, trans, cloud = rows(inst, j)
+            finish_front = max(free, float(inst.arrival[j])) + front[x]
+            ready = finish_front + trans[x]
+            if ready + cloud[x] + later[int(inst.unit[j])][j + 1] > z:
+                ok = False
+                break
+            free = finish_front
+            works.append(cloud[x] if int(inst.unit[j]) == counted_unit else 0.0)
+        if not ok:
+            continue
+        suffix = [sum(works[q:]) for q in range(len(events))]
+        least = suffix if least is None else [min(a, b) for a, b in zip(least, suffix,
+                                                                        strict=True)]
+    return least
+
+
+def later_work_fixed_point(inst, z: float, rounds: int = 100) -> tuple[bool, list[list[float]]]:
+    """``_device_kernels.later_work_fixed_point`` from zero: ``later[u][i]`` raised to the sum
+    over devices of their least work on ``u`` from their first event at or after ``i``, until
+    nothing grows. Returns (some device has no qualifying choice vector, later)."""
+    units = int(inst.cloud_units)
+    later = [[0.0] * (inst.n + 1) for _ in range(units)]
+    for _ in range(rounds):
+        summed = [[0.0] * (inst.n + 1) for _ in range(units)]
+        for d in range(int(inst.devices)):
+            events = [j for j in range(inst.n) if int(inst.device[j]) == d]
+            for u in sorted({int(inst.unit[j]) for j in events}):
+                least = device_least_work(inst, events, u, later, z)
+                if least is None:
+                    return True, later
+                for i in range(inst.n + 1):
+                    position = next((q for q, j in enumerate(events) if j >= i), None)
+                    summed[u][i] += least[position] if position is not None else 0.0
+        grown = [[max(a, b) for a, b in zip(old, new, strict=True)]
+                 for old, new in zip(later, summed, strict=True)]
+        if grown == later:
+            break
+        later = grown
+    return False, later

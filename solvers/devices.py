@@ -1,0 +1,161 @@
+"""Every device searched whole: a lower bound and schedules fitted to a makespan.
+
+Both come from the fixed point of ``_device_kernels`` (see there): at a makespan ``z``, each
+event's ready time plus its cloud time plus a lower bound of the cloud work its unit serves
+after it must stay within ``z``, and each device alone must have a choice vector that does so.
+
+* ``device_bound``: the largest ``z`` at which some device has none left, by bisection. The LP
+  relaxation (``lp``) splits an event between its device and the unit; this keeps each device's
+  choices whole, which is what decides the makespan when many devices with few events each
+  share a unit (a device's last events then cost a whole front time or a whole transfer).
+* ``fitted_schedule``: each device's choices of least (weighted) cloud work that meet the
+  conditions at a ``z`` above the bound; a start for the window search.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+import ddp
+
+from . import _device_kernels
+from .points import KeptPoints
+
+# Step-function pairs kept per device before neighbours merge (a weaker, still valid bound),
+# rounds of the fixed point (it settles in about ten), the bisection's relative precision.
+PAIRS = 1024
+ROUNDS = 200
+PRECISION = 1e-7
+# fitted_schedule: (free time, work) pairs kept per event, and the weights of late work tried.
+FIT_PAIRS = 64
+LATE_WEIGHTS = (1.0, 3.0)
+
+
+@dataclass(frozen=True)
+class DeviceBound:
+    """The result of ``device_bound``.
+
+    Attributes
+    ----------
+    value : float
+        A lower bound of OPT (at least the ``lower`` given).
+    reached : float or None
+        The least makespan tested at which every device kept a choice vector (None if none was).
+    later : ndarray (units, n + 1) or None
+        The fixed point there: ``later[u, i]`` bounds from below the cloud work of unit ``u``'s
+        events from ``i`` on, in every schedule of makespan at most ``reached``.
+    work : int
+        Pair operations done.
+    """
+
+    value: float
+    reached: float | None
+    later: np.ndarray | None
+    work: int
+
+
+class _Devices:
+    """An instance's kept points and events grouped by device, as the kernels take them."""
+
+    def __init__(self, inst: ddp.Instance):
+        self.inst = inst
+        self.kept = KeptPoints.of(inst.front, inst.trans, inst.cloud)
+        self.events = np.argsort(inst.device, kind="stable").astype(np.int64)
+        self.start = np.searchsorted(inst.device[self.events],
+                                     np.arange(inst.devices + 1)).astype(np.int64)
+        self.unit = np.ascontiguousarray(inst.unit, dtype=np.int64)
+        self.arrival = np.ascontiguousarray(inst.arrival, dtype=np.float64)
+
+    def fixed_point(self, z: float, later: np.ndarray, max_work: int) -> tuple[int, int]:
+        """``_device_kernels.later_work_fixed_point`` at ``z``, raising ``later`` in place."""
+        kept = self.kept
+        status, work = _device_kernels.later_work_fixed_point(
+            self.arrival, kept.front, kept.trans, kept.cloud, kept.count, self.start,
+            self.events, self.unit, self.inst.cloud_units, float(z), later, PAIRS, ROUNDS,
+            int(max_work))
+        return int(status), int(work)
+
+
+def device_bound(inst: ddp.Instance, lower: float, upper: float,
+                 max_work: int = 200_000_000) -> DeviceBound:
+    """The largest makespan in ``[lower, upper]`` that no schedule reaches, by the fixed point
+    (``lower`` when none is proven), bisected to ``PRECISION``.
+
+    The fixed point of a reached makespan starts every test below it (its ``later`` holds there
+    too). ``max_work`` caps the pair operations of all tests together: a test it stops proves
+    nothing, so the bound stays valid, only lower.
+    """
+    lower, upper = float(lower), float(upper)
+    if inst.n == 0 or not upper > lower:
+        return DeviceBound(lower, None, None, 0)
+    devices = _Devices(inst)
+    reached, reached_later = None, np.zeros((inst.cloud_units, inst.n + 1))
+    budget = int(max_work)
+
+    def unreachable(z: float) -> bool | None:
+        """True: no schedule reaches ``z``; False: the fixed point was reached (kept as the
+        start of the tests below ``z``); None: out of work."""
+        nonlocal reached, reached_later, budget
+        later = reached_later.copy()
+        status, work = devices.fixed_point(z, later, budget)
+        budget -= work
+        if status == _device_kernels.OUT_OF_WORK:
+            return None
+        if status == _device_kernels.FEASIBLE:
+            reached, reached_later = z, later
+            return False
+        return True
+
+    low, high = lower, upper
+    if unreachable(lower):
+        while high - low > PRECISION * high and budget > 0:
+            middle = 0.5 * (low + high)
+            found = unreachable(middle)
+            if found is None:
+                break
+            if found:
+                low = middle
+            else:
+                high = middle
+    # the kernel sums in another order than the recurrence: a float's margin
+    value = max(lower, low * (1 - 1e-11))
+    return DeviceBound(value, reached, reached_later if reached is not None else None,
+                       int(max_work) - budget)
+
+
+def fitted_schedule(inst: ddp.Instance, z: float, later: np.ndarray,
+                    late_weight: float = LATE_WEIGHTS[0]) -> np.ndarray | None:
+    """Choices (point indices) fitted to makespan ``z`` with the fixed point ``later`` (see
+    ``DeviceBound``), device by device (``_device_kernels.fitted_choices``); None when some
+    device has no choice vector that meets the conditions. Its makespan is the recurrence's,
+    above ``z`` where the units make events wait."""
+    devices = _Devices(inst)
+    kept = devices.kept
+    columns = np.zeros(inst.n, dtype=np.int64)
+    for d in range(inst.devices):
+        events = devices.events[devices.start[d]:devices.start[d + 1]]
+        if len(events) and not _device_kernels.fitted_choices(
+                devices.arrival, kept.front, kept.trans, kept.cloud, kept.count, events,
+                devices.unit, later, float(z), FIT_PAIRS, float(late_weight), columns):
+            return None
+    return kept.index[np.arange(inst.n), columns]
+
+
+def best_fitted(inst: ddp.Instance, found: DeviceBound,
+                margins: tuple[float, ...] = (2e-3, 5e-3, 1e-2)) -> np.ndarray | None:
+    """The best of ``fitted_schedule`` at ``found.reached`` raised by each margin, with each
+    of ``LATE_WEIGHTS`` (None without a reached makespan or a fitted schedule)."""
+    if found.reached is None:
+        return None
+    best, best_value = None, np.inf
+    for margin in margins:
+        for weight in LATE_WEIGHTS:
+            choices = fitted_schedule(inst, found.reached * (1 + margin), found.later, weight)
+            if choices is None:
+                continue
+            value = float(ddp.evaluate(inst, choices).makespan)
+            if value < best_value:
+                best, best_value = choices, value
+    return best

@@ -1,0 +1,138 @@
+"""The device bound and the fitted schedules (``solvers.devices``, ``_device_kernels``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import ddp
+from solvers import _device_kernels, solve
+from solvers.devices import _Devices, device_bound, fitted_schedule
+from solvers.lp import lp_bound
+from tests import naive
+from tests.helpers import MULTI, MULTI_DEVICE, instances
+
+
+def _fixed_point(inst: ddp.Instance, z: float) -> tuple[int, np.ndarray]:
+    later = np.zeros((inst.cloud_units, inst.n + 1))
+    status, _ = _Devices(inst).fixed_point(z, later, 10**12)
+    return status, later
+
+
+def split_instance(devices: int, per_device: int) -> ddp.Instance:
+    """Identical events, each either whole on its device (6, then 1 to send the result) or
+    sent whole to the shared unit (10 to send, 2 there), ``devices`` arriving every 3."""
+    n = devices * per_device
+    return ddp.Instance(np.repeat(np.arange(per_device) * 3.0, devices),
+                        np.tile([0.0, 6.0], (n, 1)), np.tile([10.0, 1.0], (n, 1)),
+                        np.tile([2.0, 0.0], (n, 1)),
+                        device=np.tile(np.arange(devices), per_device), devices=devices)
+
+
+@settings(max_examples=100)
+@given(inst=st.one_of(instances(kind="int", max_n=5, max_k=2, devices=(1, 3), units=(1, 2)),
+                      instances(kind="int", min_n=4, max_n=6, max_k=2, devices=(1, 2),
+                                max_time=16, max_gap=2)),
+       share=st.sampled_from([0.5, 0.8, 0.9, 0.95, 1.0, 1.05, 1.1, 1.3]))
+def test_fixed_point_matches_its_reference(inst, share):
+    """Integer times: the kernel's status and ``later`` equal the enumeration's, exactly, at
+    makespans below, at and above the optimum (where the fixed point is reached)."""
+    opt, _ = naive.brute_force_opt(inst)
+    z = float(np.floor(opt * share))
+    status, later = _fixed_point(inst, z)
+    infeasible, expected = naive.later_work_fixed_point(inst, z)
+    assert (status == _device_kernels.INFEASIBLE) == infeasible
+    if not infeasible:
+        assert later.tolist() == expected
+
+
+# Two devices, six events: at makespan 27 the least-work choice of event 0 misses its
+# condition only once the later work of the others is counted.
+LATER_BINDS = ddp.Instance(
+    [2.0, 3.0, 3.0, 5.0, 7.0, 7.0],
+    [[5.0, 8.0], [7.0, 4.0], [8.0, 8.0], [1.0, 0.0], [1.0, 3.0], [1.0, 0.0]],
+    [[2.0, 6.0], [5.0, 2.0], [9.0, 7.0], [6.0, 9.0], [7.0, 1.0], [0.0, 8.0]],
+    [[2.0, 0.0], [2.0, 2.0], [2.0, 2.0], [1.0, 2.0], [2.0, 5.0], [4.0, 4.0]],
+    device=[0, 0, 1, 0, 1, 1], devices=2)
+
+
+@pytest.mark.parametrize("inst", [split_instance(2, 3), split_instance(3, 2), LATER_BINDS])
+def test_fixed_point_matches_its_reference_where_later_work_binds(inst):
+    """Events that need the unit late: ``later`` decides which choices remain."""
+    for z in np.arange(10.0, 30.5, 0.5):
+        status, later = _fixed_point(inst, z)
+        infeasible, expected = naive.later_work_fixed_point(inst, z)
+        assert (status == _device_kernels.INFEASIBLE) == infeasible
+        if not infeasible:
+            assert later.tolist() == expected
+
+
+@settings(max_examples=60)
+@given(inst=instances(kind="dyadic", max_n=6, max_k=3, **MULTI_DEVICE))
+def test_optimum_is_reached_on_one_unit(inst):
+    """The optimum's choices meet every condition at its makespan: never proven unreachable,
+    so the bound never exceeds it."""
+    opt = solve(inst, "brute").objective
+    assert _fixed_point(inst, opt)[0] == _device_kernels.FEASIBLE
+    assert device_bound(inst, 0.0, 2 * opt + 1).value <= opt
+
+
+@settings(max_examples=40)
+@given(inst=instances(kind="float", max_n=6, max_k=3, **MULTI))
+def test_bound_below_the_optimum_on_any_shape(inst):
+    opt = solve(inst, "brute").objective
+    found = device_bound(inst, 0.0, 2 * opt + 1)
+    assert found.value <= opt
+    assert found.reached is not None and found.reached >= found.value
+
+
+@pytest.mark.parametrize(("devices", "per_device", "opt"), [(2, 2, 13.0), (3, 3, 16.0),
+                                                             (4, 3, 18.0)])
+def test_whole_choices_close_what_the_relaxation_splits(devices, per_device, opt):
+    """On events that go whole to their device or whole to the unit, the relaxation splits
+    the last ones and stays about 20% low; keeping each device's choices whole reaches OPT."""
+    inst = split_instance(devices, per_device)
+    assert naive.brute_force_opt(inst)[0] == opt
+    assert lp_bound(inst, opt).value < 0.9 * opt
+    assert device_bound(inst, 0.0, 2 * opt).value == pytest.approx(opt, rel=2e-7)
+
+
+def test_bound_keeps_lower_when_it_proves_nothing():
+    inst = split_instance(2, 2)
+    assert device_bound(inst, 5.0, 5.0).value == 5.0  # empty interval
+    found = device_bound(inst, 13.0, 20.0)  # 13 is reached: nothing above it is proven
+    assert found.value == 13.0 and found.reached == 13.0
+
+
+def test_work_budget_stops_the_bisection_soundly():
+    """Too little work for a single test: the given lower bound comes back unchanged."""
+    inst = split_instance(3, 3)
+    assert device_bound(inst, 1.0, 40.0, max_work=1).value == 1.0
+
+
+@settings(max_examples=40)
+@given(inst=instances(kind="dyadic", max_n=6, max_k=3, **MULTI_DEVICE))
+def test_fitted_schedule_meets_the_conditions(inst):
+    """Each event of a fitted schedule, its device's queue alone, ends within the makespan
+    it was fitted to, with the fixed point's later work after it."""
+    opt = solve(inst, "brute").objective
+    z = 1.05 * opt
+    status, later = _fixed_point(inst, z)
+    assert status == _device_kernels.FEASIBLE
+    choices = fitted_schedule(inst, z, later)
+    assert choices is not None and choices.shape == (inst.n,)
+    free = np.zeros(inst.devices)
+    for j, x in enumerate(choices):
+        finish_front = max(free[inst.device[j]], inst.arrival[j]) + inst.front[j, x]
+        free[inst.device[j]] = finish_front
+        ready = finish_front + inst.trans[j, x]
+        assert ready + inst.cloud[j, x] + later[inst.unit[j], j + 1] <= z
+
+
+def test_fitted_schedule_reaches_the_bound_where_devices_decide():
+    inst = split_instance(4, 3)
+    found = device_bound(inst, 0.0, 40.0)
+    choices = fitted_schedule(inst, found.reached, found.later)
+    assert ddp.evaluate(inst, choices).makespan == 18.0
