@@ -68,6 +68,7 @@ DP_STATES_PER_SECOND = 500_000  # dp's deterministic budget: states visited per 
 # rate benchmarks/bench_device_bound.py measures, so that the work, not the clock, ends it)
 DEVICE_GAP = 5e-3
 DEVICE_WORK_PER_SECOND = 30_000_000
+DEVICE_POLISH_SHARE = 0.1  # windows on a fitted schedule that beat the others
 
 
 def last_block_start(inst: ddp.Instance, choices: np.ndarray) -> int:
@@ -149,15 +150,6 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         relaxed = lp_bound(block, best_value, time_limit=lp_seconds, deterministic=deterministic)
         stats["lp_bound"] = relaxed.value
         bound = max(bound, min(best_value, relaxed.value))
-        if not exact and bound < best_value * (1 - DEVICE_GAP):
-            # many devices on a unit: the relaxation splits events between a device and the
-            # unit; whole choices per device can lift the bound by percents
-            found = device_bound(block, bound, best_value,
-                                 max_work=int(DEVICE_WORK_PER_SECOND * limit))
-            bound = max(bound, found.value)
-            stats["device_bound"] = found.value
-            # its fixed point fits each device's choices to a makespan just above the bound
-            best, best_value = _better(block, best_fitted(block, found), best, best_value)
         grow_beams = grow_beams or relaxed.value >= best_value * (1 - LP_CLOSE)
         notes.append(f"LP relaxation: {relaxed.status}")
         rounded = best_rounding(relaxed, block)
@@ -186,6 +178,20 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
                 best, best_value = from_rounding
         elif not proven(best_value, bound):
             search_windows(LNS_SHARE)
+    if not exact and bound < best_value * (1 - DEVICE_GAP):
+        # many devices on a unit, the relaxation well below the windows' schedule: it splits
+        # events between a device and the unit, and whole choices can lift the bound by percents
+        found = device_bound(block, bound, best_value,
+                             max_work=int(DEVICE_WORK_PER_SECOND * limit))
+        bound = max(bound, found.value)
+        stats["device_bound"] = found.value
+        # its fixed point fits each device's choices to a makespan just above the bound: a
+        # start the windows polish where it is ahead
+        before = best_value
+        best, best_value = _better(block, best_fitted(block, found), best, best_value)
+        if best_value < before and not proven(best_value, bound):
+            search_windows(DEVICE_POLISH_SHARE / 2, short=True)
+            search_windows(DEVICE_POLISH_SHARE / 2)
     remaining = deadline - time.perf_counter()
     # room for the stopped search's last cuts (three relaxations of the search's time limit
     # each) and the final window pass
