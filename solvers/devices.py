@@ -28,9 +28,12 @@ from .points import KeptPoints
 PAIRS = 1024
 ROUNDS = 200
 PRECISION = 1e-7
-# fitted_schedule: (free time, work) pairs kept per event, and the weights of late work tried.
+# fitted_schedule: (free time, work) pairs kept per event; best_fitted: the weights of late work
+# and the margins above the reached makespan tried (where the unit makes events wait, a fit to
+# a makespan some percent higher, its late work weighted heavily, can come out ahead).
 FIT_PAIRS = 64
-LATE_WEIGHTS = (1.0, 3.0)
+LATE_WEIGHTS = (1.0, 3.0, 10.0)
+MARGINS = (2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 8e-2)
 
 
 @dataclass(frozen=True)
@@ -143,15 +146,15 @@ def fitted_schedule(inst: ddp.Instance, z: float, later: np.ndarray,
     return kept.index[np.arange(inst.n), columns]
 
 
-def best_fitted(inst: ddp.Instance, found: DeviceBound,
-                margins: tuple[float, ...] = (2e-3, 5e-3, 1e-2)) -> np.ndarray | None:
+def best_fitted(inst: ddp.Instance, found: DeviceBound, margins: tuple[float, ...] = MARGINS,
+                weights: tuple[float, ...] = LATE_WEIGHTS) -> np.ndarray | None:
     """The best of ``fitted_schedule`` at ``found.reached`` raised by each margin, with each
-    of ``LATE_WEIGHTS`` (None without a reached makespan or a fitted schedule)."""
+    weight (None without a reached makespan or a fitted schedule)."""
     if found.reached is None:
         return None
     best, best_value = None, np.inf
     for margin in margins:
-        for weight in LATE_WEIGHTS:
+        for weight in weights:
             choices = fitted_schedule(inst, found.reached * (1 + margin), found.later, weight)
             if choices is None:
                 continue

@@ -37,6 +37,7 @@ from . import lns
 from ._rollout_kernels import rollout_choices, split_plan
 from ._window_kernels import lookahead_plan, window_point
 from .components import shares_a_unit
+from .devices import best_fitted, device_bound
 from .improve import STEPS_PER_SECOND, improve
 from .lp import best_rounding, lp_bound
 from .points import dominant_points
@@ -57,6 +58,12 @@ POLISH_STEPS_PER_EVENT = 1000  # recurrence steps of improve's greedy rules and 
 # 10 ms) would dominate a decision's, and the other starts already come within 2% of OPT there.
 LP_GUARD_SECONDS = 600.0
 LP_START_MIN_EVENTS = 200
+# The fitted start (``devices.best_fitted``) beside the relaxation's: the device bound's work
+# per event (a tenth of a second at n = 2000; enough where a device's last events decide, the
+# case the start is for) and a few of its margins and weights.
+FIT_WORK_PER_EVENT = 5_000
+FIT_MARGINS = (5e-3, 2e-2, 5e-2)
+FIT_WEIGHTS = (3.0, 10.0)
 SKIP_POLISH_MIN_EVENTS = 200  # see first_plan
 
 
@@ -157,11 +164,12 @@ def first_plan(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
     ``POLISH_STEPS_PER_EVENT`` recurrence steps an event), the best split "All at Cloud, then
     All at Front", and, where devices share a unit (from ``LP_START_MIN_EVENTS`` events), the LP
     relaxation's solution rounded (``lp.best_rounding``: how much front work each device
-    takes on is what the other starts get wrong there). They are polished by re-choosing short
-    windows of consecutive events (``solvers.lns.polish``, ``polish`` windows per event); from
-    ``SKIP_POLISH_MIN_EVENTS`` events the best start first, a later one only while it is
-    better before its polish than the best polished so far. The best plan is kept (the first
-    on a tie). Never later than ``lookahead``'s schedule;
+    takes on is what the other starts get wrong there) and each device's choices fitted to a
+    makespan above the device bound (``devices.best_fitted``, on a work budget). They are
+    polished by re-choosing short windows of consecutive events (``solvers.lns.polish``,
+    ``polish`` windows per event); from ``SKIP_POLISH_MIN_EVENTS`` events the best start first,
+    a later one only while it is better before its polish than the best polished so far. The
+    best plan is kept (the first on a tie). Never later than ``lookahead``'s schedule;
     independent of the machine's speed."""
     polish = check_polish(polish)
     plan = np.asarray(lookahead_choices(inst, window, "known"), dtype=np.int64)
@@ -178,6 +186,13 @@ def first_plan(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
         rounded = best_rounding(relaxed, inst)
         if rounded is not None:
             starts.append(rounded)
+        # each device's choices whole, fitted to a makespan above the device bound: where a
+        # device's last events decide, the rounding's balance of front work misses them
+        found = device_bound(inst, relaxed.value, float(ddp.evaluate(inst, plan).makespan),
+                             max_work=FIT_WORK_PER_EVENT * inst.n)
+        fitted = best_fitted(inst, found, FIT_MARGINS, FIT_WEIGHTS)
+        if fitted is not None:
+            starts.append(fitted)
     # From SKIP_POLISH_MIN_EVENTS events: best start first, and a start whose makespan before
     # its polish is not below the best polished plan's is left unpolished (at Table 4's sizes
     # the relaxation's start is far ahead, and each polish costs as much as the first). On
