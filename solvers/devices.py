@@ -82,13 +82,16 @@ class _Devices:
 
 
 def device_bound(inst: ddp.Instance, lower: float, upper: float,
-                 max_work: int = 200_000_000) -> DeviceBound:
+                 max_work: int = 200_000_000, probe_work: int | None = None) -> DeviceBound:
     """The largest makespan in ``[lower, upper]`` that no schedule reaches, by the fixed point
     (``lower`` when none is proven), bisected to ``PRECISION``.
 
     The fixed point of a reached makespan starts every test below it (its ``later`` holds there
     too). ``max_work`` caps the pair operations of all tests together: a test it stops proves
-    nothing, so the bound stays valid, only lower.
+    nothing, so the bound stays valid, only lower. ``probe_work`` caps the first test (at
+    ``lower``) alone: where it runs out, nothing more is tried (the fixed point is slow where
+    devices have many kept points and long queues, which is also where the unit, not a device,
+    decides and the bound does not rise).
     """
     lower, upper = float(lower), float(upper)
     if inst.n == 0 or not upper > lower:
@@ -112,7 +115,11 @@ def device_bound(inst: ddp.Instance, lower: float, upper: float,
         return True
 
     low, high = lower, upper
-    if unreachable(lower):
+    held_back = 0 if probe_work is None else max(0, budget - int(probe_work))
+    budget -= held_back
+    first = unreachable(lower)
+    budget += held_back
+    if first:
         while high - low > PRECISION * high and budget > 0:
             middle = 0.5 * (low + high)
             found = unreachable(middle)

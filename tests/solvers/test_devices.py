@@ -110,6 +110,10 @@ def test_work_budget_stops_the_bisection_soundly():
     """Too little work for a single test: the given lower bound comes back unchanged."""
     inst = split_instance(3, 3)
     assert device_bound(inst, 1.0, 40.0, max_work=1).value == 1.0
+    # the first test alone on a small budget: nothing more is tried when it runs out (at 15
+    # each device alone keeps a choice vector, so the test needs a whole pass to conclude)
+    assert device_bound(inst, 15.0, 40.0, probe_work=1).value == 15.0
+    assert device_bound(inst, 15.0, 40.0, probe_work=10**6).value == pytest.approx(16.0, rel=2e-7)
 
 
 @settings(max_examples=40)
