@@ -65,12 +65,13 @@ SHORT_WINDOWS_PER_SECOND = 2000
 DP_STATES_PER_SECOND = 500_000  # dp's deterministic budget: states visited per second
 # devices.device_bound where devices share a unit and the bounds leave more than DEVICE_GAP: at
 # most DEVICE_WORK_PER_SECOND pair operations a second of the limit, its first test at most
-# DEVICE_PROBE_PER_SECOND (benchmarks/bench_device_bound.py: 40-230 million a second; the first
-# test takes 0-12 million where the bound rises, 110-470 million on paper's shapes, where it
-# does not), so that the work, not the clock, ends it
+# DEVICE_PROBE_PER_EVENT an event (benchmarks/bench_device_bound.py: 40-230 million a second;
+# at Table 4's shapes the first test takes up to 25 thousand an event on i3d over the edge
+# links, where the bound rises, and 56-240 thousand on paper's, where it does not), so that
+# the work, not the clock, ends it
 DEVICE_GAP = 1e-4
 DEVICE_WORK_PER_SECOND = 30_000_000
-DEVICE_PROBE_PER_SECOND = 1_500_000
+DEVICE_PROBE_PER_EVENT = 30_000
 DEVICE_POLISH_SHARE = 0.1  # windows on a fitted schedule that beat the others
 
 
@@ -186,7 +187,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         # events between a device and the unit, and whole choices can lift the bound by percents
         found = device_bound(block, bound, best_value,
                              max_work=int(DEVICE_WORK_PER_SECOND * limit),
-                             probe_work=int(DEVICE_PROBE_PER_SECOND * limit))
+                             probe_work=DEVICE_PROBE_PER_EVENT * block.n)
         bound = max(bound, found.value)
         stats["device_bound"] = found.value
         # its fixed point fits each device's choices to a makespan just above the bound: a
