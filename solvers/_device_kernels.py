@@ -57,25 +57,12 @@ def _merge_pareto(first_thresholds, first_values, first_count, second_thresholds
 
 
 @njit
-def least_work_after(arrival, front, trans, cloud, count, events, unit, counted_unit, later, z,
-                     cap, least, least_free, scratch):
-    """Least cloud work on ``counted_unit`` of one device's ``events[q:]``, for every ``q``.
-
-    Writes it to ``least[q]``, as the least over the choice vectors that satisfy every event's
-    condition (module docstring) from the device's least reachable free time before ``events[q]``
-    (the least is non-decreasing in the free time). Step functions of the free time are held as
-    pairs (threshold, value), thresholds and values both descending: the least work from a free
-    time ``f`` is the last value whose threshold is at least ``f``. ``least_free`` and the eight
-    arrays of ``scratch`` are work space. Past ``cap`` pairs, groups of
-    neighbours merge into (largest threshold, least value): never above the true least, so the
-    bound stays valid, only weaker. Returns ``(feasible, pair operations done)``.
-    """
-    size = events.shape[0]
-    (thresholds, values, next_thresholds, next_values, point_thresholds, point_values,
-     union_thresholds, union_values) = scratch
-    # forward: the least free time of the device before each of its events
+def least_free_times(arrival, front, trans, cloud, count, events, unit, later, z, least_free):
+    """The least free time of one device before each of its ``events`` over the choices that
+    meet every event's condition (module docstring), written to ``least_free``; False when
+    some event has no such choice from the least free time (then none has any)."""
     free = 0.0
-    for q in range(size):
+    for q in range(events.shape[0]):
         least_free[q] = free
         event = events[q]
         start = max(free, arrival[event])
@@ -87,8 +74,28 @@ def least_work_after(arrival, front, trans, cloud, count, events, unit, counted_
                     and front_finish < best):
                 best = front_finish
         if best == np.inf:
-            return False, size
+            return False
         free = best
+    return True
+
+
+@njit
+def least_work_after(arrival, front, trans, cloud, count, events, unit, counted_unit, later, z,
+                     cap, least, least_free, scratch):
+    """Least cloud work on ``counted_unit`` of one device's ``events[q:]``, for every ``q``.
+
+    Writes it to ``least[q]``, as the least over the choice vectors that satisfy every event's
+    condition (module docstring) from the device's least reachable free time before ``events[q]``
+    (``least_free``, from ``least_free_times``; the least is non-decreasing in the free time).
+    Step functions of the free time are held as pairs (threshold, value), thresholds and values
+    both descending: the least work from a free time ``f`` is the last value whose threshold is
+    at least ``f``. The eight arrays of ``scratch`` are work space. Past ``cap`` pairs, groups of
+    neighbours merge into (largest threshold, least value): never above the true least, so the
+    bound stays valid, only weaker. Returns ``(feasible, pair operations done)``.
+    """
+    size = events.shape[0]
+    (thresholds, values, next_thresholds, next_values, point_thresholds, point_values,
+     union_thresholds, union_values) = scratch
     # backward: the step function of the least work from each event on
     pairs = 1
     thresholds[0] = np.inf
@@ -169,6 +176,10 @@ def later_work_fixed_point(arrival, front, trans, cloud, count, device_start, de
         summed = np.zeros((units, n + 2))
         for d in range(device_start.shape[0] - 1):
             events = device_events[device_start[d]:device_start[d + 1]]
+            if not least_free_times(arrival, front, trans, cloud, count, events, unit, later,
+                                    z, least_free):
+                work += events.shape[0]
+                return INFEASIBLE, work
             seen[:] = False
             for event in events:
                 seen[unit[event]] = True
@@ -183,7 +194,7 @@ def later_work_fixed_point(arrival, front, trans, cloud, count, device_start, de
                     return INFEASIBLE, work
                 if work > max_work:
                     return OUT_OF_WORK, work
-                covered = 0  # least[q] holds for the indices covered + 1 .. events[q]
+                covered = 0  # least[q] holds for the indices covered .. events[q]
                 for q in range(events.shape[0]):
                     summed[counted_unit, covered] += least[q]
                     summed[counted_unit, events[q] + 1] -= least[q]

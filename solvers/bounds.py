@@ -7,13 +7,13 @@
 * ``machine_bound``: every device and unit as one machine, all priced together; the strong one
   when devices share a unit (``_bound_kernels``).
 * ``cheap_bound``: the best of those three (no search).
-
-``devices.device_bound`` (every device's choices whole, the units through the least cloud work
-after each event) is the strong one where many devices with few events each share a unit.
 * ``own_bound``: ``cheap_bound`` and, per pair, ``dp``'s bound on the pair's events alone.
   Removing events never delays the others (every finish time is a max of sums, non-decreasing
   in earlier finish times), so the optimum of a one-device one-unit sub-instance is below the
   whole instance's optimum.
+
+``devices.device_bound`` (every device's choices whole, the units through the least cloud work
+after each event) is the strong one where many devices with few events each share a unit.
 
 ``docs/solvers.md`` compares them on measured instances.
 """

@@ -80,6 +80,18 @@ class _Devices:
             int(max_work))
         return int(status), int(work)
 
+    def fit(self, z: float, later: np.ndarray, late_weight: float) -> np.ndarray | None:
+        """``fitted_schedule`` on these arrays."""
+        kept = self.kept
+        columns = np.zeros(self.inst.n, dtype=np.int64)
+        for d in range(self.inst.devices):
+            events = self.events[self.start[d]:self.start[d + 1]]
+            if len(events) and not _device_kernels.fitted_choices(
+                    self.arrival, kept.front, kept.trans, kept.cloud, kept.count, events,
+                    self.unit, later, float(z), FIT_PAIRS, float(late_weight), columns):
+                return None
+        return kept.index[np.arange(self.inst.n), columns]
+
 
 def device_bound(inst: ddp.Instance, lower: float, upper: float,
                  max_work: int = 200_000_000, probe_work: int | None = None) -> DeviceBound:
@@ -141,16 +153,7 @@ def fitted_schedule(inst: ddp.Instance, z: float, later: np.ndarray,
     ``DeviceBound``), device by device (``_device_kernels.fitted_choices``); None when some
     device has no choice vector that meets the conditions. Its makespan is the recurrence's,
     above ``z`` where the units make events wait."""
-    devices = _Devices(inst)
-    kept = devices.kept
-    columns = np.zeros(inst.n, dtype=np.int64)
-    for d in range(inst.devices):
-        events = devices.events[devices.start[d]:devices.start[d + 1]]
-        if len(events) and not _device_kernels.fitted_choices(
-                devices.arrival, kept.front, kept.trans, kept.cloud, kept.count, events,
-                devices.unit, later, float(z), FIT_PAIRS, float(late_weight), columns):
-            return None
-    return kept.index[np.arange(inst.n), columns]
+    return _Devices(inst).fit(z, later, late_weight)
 
 
 def best_fitted(inst: ddp.Instance, found: DeviceBound, margins: tuple[float, ...] = MARGINS,
@@ -159,10 +162,11 @@ def best_fitted(inst: ddp.Instance, found: DeviceBound, margins: tuple[float, ..
     weight (None without a reached makespan or a fitted schedule)."""
     if found.reached is None:
         return None
+    devices = _Devices(inst)
     best, best_value = None, np.inf
     for margin in margins:
         for weight in weights:
-            choices = fitted_schedule(inst, found.reached * (1 + margin), found.later, weight)
+            choices = devices.fit(found.reached * (1 + margin), found.later, weight)
             if choices is None:
                 continue
             value = float(ddp.evaluate(inst, choices).makespan)

@@ -181,14 +181,14 @@ def first_plan(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
                inst.devices, inst.cloud_units, split)
     starts.append(split)
     if shares_a_unit(inst) and inst.n >= LP_START_MIN_EVENTS:
-        relaxed = lp_bound(inst, float(ddp.evaluate(inst, plan).makespan),
-                           time_limit=LP_GUARD_SECONDS, deterministic=True)
+        plan_value = float(ddp.evaluate(inst, plan).makespan)
+        relaxed = lp_bound(inst, plan_value, time_limit=LP_GUARD_SECONDS, deterministic=True)
         rounded = best_rounding(relaxed, inst)
         if rounded is not None:
             starts.append(rounded)
         # each device's choices whole, fitted to a makespan above the device bound: where a
         # device's last events decide, the rounding's balance of front work misses them
-        found = device_bound(inst, relaxed.value, float(ddp.evaluate(inst, plan).makespan),
+        found = device_bound(inst, relaxed.value, plan_value,
                              max_work=FIT_WORK_PER_EVENT * inst.n)
         fitted = best_fitted(inst, found, FIT_MARGINS, FIT_WEIGHTS)
         if fitted is not None:
