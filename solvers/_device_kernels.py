@@ -214,71 +214,109 @@ def later_work_fixed_point(arrival, front, trans, cloud, count, device_start, de
 
 @njit
 def fitted_choices(arrival, front, trans, cloud, count, events, unit, later, z, cap,
-                   late_weight, choices):
+                   late_weight, max_work, choices):
     """One device's choices fitted to makespan ``z``: among its choice vectors that meet every
     event's condition (module docstring), one of least cloud work, each event's work weighted
     by ``1 + late_weight * R / z`` (work that reaches the unit late delays more of the others).
 
     A forward search over (free time, weighted work) pairs, the Pareto ones kept, at most
     ``cap`` (the cheapest of each group of neighbours beyond it: a heuristic, not exact).
-    Writes the choices (kept columns) of ``events`` into ``choices``; False when none meets
-    the conditions.
+    Writes the choices (kept columns) of ``events`` into ``choices``. Returns ``(found, pair
+    operations done)``: not found when none meets the conditions or the work passed
+    ``max_work`` first.
     """
     size = events.shape[0]
     width = front.shape[1]
     room = (cap + 1) * width + 1
-    free = np.empty((size + 1, room))
-    weighted = np.empty((size + 1, room))
-    parent = np.empty((size + 1, room), dtype=np.int64)
-    column = np.empty((size + 1, room), dtype=np.int64)
+    free = np.empty((size + 1, cap + 1))
+    weighted = np.empty((size + 1, cap + 1))
+    parent = np.empty((size + 1, cap + 1), dtype=np.int64)
+    column = np.empty((size + 1, cap + 1), dtype=np.int64)
     kept = np.zeros(size + 1, dtype=np.int64)
     free[0, 0] = 0.0
     weighted[0, 0] = 0.0
     kept[0] = 1
-    next_free = np.empty(room)
-    next_weighted = np.empty(room)
-    next_parent = np.empty(room, dtype=np.int64)
-    next_column = np.empty(room, dtype=np.int64)
+    # the Pareto pairs of the points so far (free ascending, weighted descending), one point's
+    # pairs, and their union; each as (free, weighted, parent, column)
+    merged_free, merged_weighted = np.empty(room), np.empty(room)
+    merged_parent, merged_column = np.empty(room, dtype=np.int64), np.empty(room, dtype=np.int64)
+    point_free, point_weighted = np.empty(cap + 1), np.empty(cap + 1)
+    point_parent = np.empty(cap + 1, dtype=np.int64)
+    union_free, union_weighted = np.empty(room), np.empty(room)
+    union_parent, union_column = np.empty(room, dtype=np.int64), np.empty(room, dtype=np.int64)
     per_ready = late_weight / z if z > 0 else 0.0
+    work = 0
     for q in range(size):
         event = events[q]
         after = later[unit[event], event + 1]
-        made = 0
-        for s in range(kept[q]):
-            start = max(free[q, s], arrival[event])
-            for point in range(count[event]):
-                front_finish = start + front[event, point]
+        work += kept[q] * count[event]
+        if work > max_work:
+            return False, work
+        merged = 0
+        for point in range(count[event]):
+            # the kept pairs are in ascending free time, so this point's front finishes and
+            # ready times ascend too: the condition fails from some pair on
+            made = 0
+            for s in range(kept[q]):
+                front_finish = max(free[q, s], arrival[event]) + front[event, point]
                 ready = front_finish + trans[event, point]
                 if ready + cloud[event, point] + after > z:
-                    continue
-                next_free[made] = front_finish
-                next_weighted[made] = (weighted[q, s]
-                                       + cloud[event, point] * (1.0 + per_ready * ready))
-                next_parent[made] = s
-                next_column[made] = point
+                    break
+                value = weighted[q, s] + cloud[event, point] * (1.0 + per_ready * ready)
+                if made > 0 and value >= point_weighted[made - 1]:
+                    continue  # a later free time for no less work
+                if made > 0 and point_free[made - 1] == front_finish:
+                    made -= 1  # the same free time for less work
+                point_free[made] = front_finish
+                point_weighted[made] = value
+                point_parent[made] = s
                 made += 1
-        if made == 0:
-            return False
-        order = np.argsort(next_free[:made])
-        pareto = np.empty(made, dtype=np.int64)
-        found = 0
-        lowest = np.inf
-        for o in order:
-            if next_weighted[o] < lowest:
-                lowest = next_weighted[o]
-                pareto[found] = o
-                found += 1
-        stride = (found + cap - 1) // cap if found > cap else 1
+            # union with the points before, Pareto pairs only (ties in free time: less work
+            # first, so the other one drops)
+            a = 0
+            b = 0
+            united = 0
+            lowest = np.inf
+            while a < merged or b < made:
+                take_merged = b >= made or (
+                    a < merged and (merged_free[a] < point_free[b]
+                                    or (merged_free[a] == point_free[b]
+                                        and merged_weighted[a] <= point_weighted[b])))
+                if take_merged:
+                    if merged_weighted[a] < lowest:
+                        lowest = merged_weighted[a]
+                        union_free[united] = merged_free[a]
+                        union_weighted[united] = lowest
+                        union_parent[united] = merged_parent[a]
+                        union_column[united] = merged_column[a]
+                        united += 1
+                    a += 1
+                else:
+                    if point_weighted[b] < lowest:
+                        lowest = point_weighted[b]
+                        union_free[united] = point_free[b]
+                        union_weighted[united] = lowest
+                        union_parent[united] = point_parent[b]
+                        union_column[united] = point
+                        united += 1
+                    b += 1
+            merged = united
+            merged_free[:merged] = union_free[:merged]
+            merged_weighted[:merged] = union_weighted[:merged]
+            merged_parent[:merged] = union_parent[:merged]
+            merged_column[:merged] = union_column[:merged]
+        if merged == 0:
+            return False, work
+        # past cap, the cheapest of each group of neighbours (the last of the group: work
+        # descends along the pairs)
+        stride = (merged + cap - 1) // cap if merged > cap else 1
         stored = 0
-        for s in range(0, found, stride):
-            best = pareto[s]
-            for t in range(s, min(s + stride, found)):
-                if next_weighted[pareto[t]] < next_weighted[best]:
-                    best = pareto[t]
-            free[q + 1, stored] = next_free[best]
-            weighted[q + 1, stored] = next_weighted[best]
-            parent[q + 1, stored] = next_parent[best]
-            column[q + 1, stored] = next_column[best]
+        for s in range(0, merged, stride):
+            best = min(s + stride, merged) - 1
+            free[q + 1, stored] = merged_free[best]
+            weighted[q + 1, stored] = merged_weighted[best]
+            parent[q + 1, stored] = merged_parent[best]
+            column[q + 1, stored] = merged_column[best]
             stored += 1
         kept[q + 1] = stored
     best = 0
@@ -288,4 +326,4 @@ def fitted_choices(arrival, front, trans, cloud, count, events, unit, later, z, 
     for q in range(size, 0, -1):
         choices[events[q - 1]] = column[q, best]
         best = parent[q, best]
-    return True
+    return True, work

@@ -72,6 +72,9 @@ DP_STATES_PER_SECOND = 500_000  # dp's deterministic budget: states visited per 
 DEVICE_GAP = 1e-4
 DEVICE_WORK_PER_SECOND = 30_000_000
 DEVICE_PROBE_PER_EVENT = 30_000
+# the fits to it (devices.best_fitted): at most this many pair operations a second of the limit
+# (70-230 million a second measured at n = 1967; every fit there takes 0.4-11 thousand an event)
+DEVICE_FIT_WORK_PER_SECOND = 20_000_000
 DEVICE_POLISH_SHARE = 0.1  # windows on a fitted schedule that beat the others
 
 
@@ -193,7 +196,8 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         # its fixed point fits each device's choices to a makespan just above the bound: a
         # start the windows polish where it is ahead
         before = best_value
-        best, best_value = _better(block, best_fitted(block, found), best, best_value)
+        fitted = best_fitted(block, found, max_work=int(DEVICE_FIT_WORK_PER_SECOND * limit))
+        best, best_value = _better(block, fitted, best, best_value)
         if best_value < before and not proven(best_value, bound):
             search_windows(DEVICE_POLISH_SHARE / 2, short=True)
             search_windows(DEVICE_POLISH_SHARE / 2)

@@ -64,6 +64,7 @@ LP_START_MIN_EVENTS = 200
 FIT_WORK_PER_EVENT = 5_000
 FIT_MARGINS = (5e-3, 2e-2, 5e-2)
 FIT_WEIGHTS = (3.0, 10.0)
+FIT_PAIRS = 64  # fewer than auto's: a decision's budget
 SKIP_POLISH_MIN_EVENTS = 200  # see first_plan
 
 
@@ -190,7 +191,7 @@ def first_plan(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
         # device's last events decide, the rounding's balance of front work misses them
         found = device_bound(inst, relaxed.value, plan_value,
                              max_work=FIT_WORK_PER_EVENT * inst.n)
-        fitted = best_fitted(inst, found, FIT_MARGINS, FIT_WEIGHTS)
+        fitted = best_fitted(inst, found, FIT_MARGINS, FIT_WEIGHTS, FIT_PAIRS)
         if fitted is not None:
             starts.append(fitted)
     # From SKIP_POLISH_MIN_EVENTS events: best start first, and a start whose makespan before

@@ -249,27 +249,32 @@ def relaxation_dominated(front, to_done, cloud, count) -> list[list[bool]]:
     return out
 
 
-def device_least_work(inst, events: list[int], counted_unit: int, later: list[list[float]],
-                      z: float) -> list[float] | None:
-    """``_device_kernels.least_work_after`` by enumeration: for each position ``q`` of one
-    device's ``events``, the least cloud work on ``counted_unit`` of ``events[q:]`` over the
-    device's choice vectors in which every event ``j`` at point ``p`` has
-    ``ready + C_jp + later[unit_j][j + 1] <= z`` (ready times from the device's queue alone).
-    None when no choice vector qualifies."""
-    least: list[float] | None = None
+def _qualifying_vectors(inst, events: list[int], later: list[list[float]], z: float):
+    """Every choice vector of one device's ``events`` in which each event ``j`` at point ``p``
+    has ``ready + C_jp + later[unit_j][j + 1] <= z`` (ready times from the device's queue
+    alone), as its list of ``(event, cloud time, ready time)``."""
     for choices in itertools.product(range(inst.k + 1), repeat=len(events)):
-        free, works, ok = 0.0, [], True
+        free, taken = 0.0, []
         for j, x in zip(events, choices, strict=True):
             front, trans, cloud = rows(inst, j)
             finish_front = max(free, float(inst.arrival[j])) + front[x]
             ready = finish_front + trans[x]
             if ready + cloud[x] + later[int(inst.unit[j])][j + 1] > z:
-                ok = False
                 break
             free = finish_front
-            works.append(cloud[x] if int(inst.unit[j]) == counted_unit else 0.0)
-        if not ok:
-            continue
+            taken.append((j, cloud[x], ready))
+        else:
+            yield taken
+
+
+def device_least_work(inst, events: list[int], counted_unit: int, later: list[list[float]],
+                      z: float) -> list[float] | None:
+    """``_device_kernels.least_work_after`` by enumeration: for each position ``q`` of one
+    device's ``events``, the least cloud work on ``counted_unit`` of ``events[q:]`` over the
+    device's qualifying choice vectors (``_qualifying_vectors``). None when none qualifies."""
+    least: list[float] | None = None
+    for taken in _qualifying_vectors(inst, events, later, z):
+        works = [cloud if int(inst.unit[j]) == counted_unit else 0.0 for j, cloud, _ in taken]
         suffix = [sum(works[q:]) for q in range(len(events))]
         least = suffix if least is None else [min(a, b) for a, b in zip(least, suffix,
                                                                         strict=True)]
@@ -299,3 +304,14 @@ def later_work_fixed_point(inst, z: float, rounds: int = 100) -> tuple[bool, lis
             break
         later = grown
     return False, later
+
+
+def device_least_weighted_work(inst, events: list[int], later: list[list[float]], z: float,
+                               late_weight: float) -> float | None:
+    """What ``_device_kernels.fitted_choices`` minimises, by enumeration: over one device's
+    qualifying choice vectors (``_qualifying_vectors``), the least sum of
+    ``C_jp * (1 + late_weight * ready / z)``. None when none qualifies."""
+    per_ready = late_weight / z if z > 0 else 0.0  # the kernel's convention at z = 0
+    sums = [sum(cloud * (1.0 + per_ready * ready) for _, cloud, ready in taken)
+            for taken in _qualifying_vectors(inst, events, later, z)]
+    return min(sums) if sums else None

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 import ddp
 from instances import generate
-from solvers import _device_kernels, devices, solve
-from solvers.devices import _Devices, device_bound, fitted_schedule
+from solvers import _device_kernels, solve
+from solvers.devices import _Devices, best_fitted, device_bound, fitted_schedule
 from solvers.lp import lp_bound
 from tests import naive
 from tests.helpers import MULTI, MULTI_DEVICE, instances
@@ -136,6 +136,55 @@ def test_fitted_schedule_meets_the_conditions(inst):
         assert ready + inst.cloud[j, x] + later[inst.unit[j], j + 1] <= z
 
 
+@settings(max_examples=60)
+@given(inst=instances(kind="int", max_n=6, max_k=2, devices=(1, 3), units=(1, 2)),
+       share=st.sampled_from([1.0, 1.05, 1.2]), late_weight=st.sampled_from([0.0, 1.0, 10.0]))
+def test_fit_matches_its_reference(inst, share, late_weight):
+    """With room for every Pareto pair, each device's fit has the least weighted work of the
+    enumeration, and none is found exactly where the enumeration finds none."""
+    opt, _ = naive.brute_force_opt(inst)
+    z = float(opt * share)
+    later = np.zeros((inst.cloud_units, inst.n + 1))
+    _Devices(inst).fixed_point(z, later, 10**12)
+    arrays = _Devices(inst)
+    kept = arrays.kept
+    per_ready = late_weight / z if z > 0 else 0.0
+    for d in range(inst.devices):
+        events = arrays.events[arrays.start[d]:arrays.start[d + 1]]
+        columns = np.zeros(inst.n, dtype=np.int64)
+        found, work = _device_kernels.fitted_choices(
+            arrays.arrival, kept.front, kept.trans, kept.cloud, kept.count, events, arrays.unit,
+            later, z, 4096, late_weight, 10**12, columns)
+        expected = naive.device_least_weighted_work(inst, events.tolist(), later.tolist(), z,
+                                                    late_weight)
+        assert found == (expected is not None)
+        if not found:
+            continue
+        weighted, free = 0.0, 0.0
+        for j in events:
+            x = kept.index[j, columns[j]]
+            finish_front = max(free, inst.arrival[j]) + inst.front[j, x]
+            free = finish_front
+            ready = finish_front + inst.trans[j, x]
+            assert ready + inst.cloud[j, x] + later[inst.unit[j], j + 1] <= z
+            weighted += inst.cloud[j, x] * (1.0 + per_ready * ready)
+        assert weighted == pytest.approx(expected, rel=1e-12, abs=1e-12)
+        assert work >= len(events)
+
+
+def test_fit_budget_stops_the_search():
+    """A fit out of work returns none (and says how much it did); best_fitted keeps the best
+    of the fits it finished."""
+    inst = split_instance(4, 3)
+    found = device_bound(inst, 0.0, 40.0)
+    arrays = _Devices(inst)
+    whole, work = arrays.fit(found.reached, found.later, 1.0)
+    assert whole is not None and work > 0
+    assert arrays.fit(found.reached, found.later, 1.0, max_work=work - 1)[0] is None
+    assert best_fitted(inst, found, max_work=0) is None
+    assert best_fitted(inst, found, margins=(0.0,), weights=(1.0,), max_work=work) is not None
+
+
 def test_fitted_schedule_reaches_the_bound_where_devices_decide():
     inst = split_instance(4, 3)
     found = device_bound(inst, 0.0, 40.0)
@@ -143,14 +192,13 @@ def test_fitted_schedule_reaches_the_bound_where_devices_decide():
     assert ddp.evaluate(inst, choices).makespan == 18.0
 
 
-def test_table4_edge_instance_is_proven_by_the_device_bound(monkeypatch):
+def test_table4_edge_instance_is_proven_by_the_device_bound():
     """i3d over 3G, 128 devices on one unit (Table 4's shape, n = 1967): the relaxation stays 6%
     below, while the device bound and the fit that keeps every Pareto pair meet (OPT)."""
     inst = generate(scenario="edge-3g", network="i3d", events=1967, interval="0-720",
                     devices=128, streams="per-device", seed=1)
     found = device_bound(inst, 0.0, 12100.0)
-    monkeypatch.setattr(devices, "FIT_PAIRS", 4096)
-    choices = fitted_schedule(inst, found.reached, found.later)
+    choices = fitted_schedule(inst, found.reached, found.later, pairs=4096)
     makespan = ddp.evaluate(inst, choices).makespan
     assert found.value <= makespan <= found.value * (1 + 1e-6)
     assert lp_bound(inst, makespan, deterministic=True).value < 0.95 * makespan
