@@ -1,5 +1,6 @@
-"""numba kernels of ``bounds.device_bound``: every device searched exactly, the units through the
-least cloud work that must follow each event.
+"""numba kernels of ``devices``: every device searched exactly, the units through the least
+cloud work that must follow each event (the device bound and the fits to it), or through the
+other events' fixed times (the refits, ``refitted_choices``).
 
 A schedule of makespan at most ``z`` has, for every event ``j`` on unit ``u`` at point ``p``,
 ``R_j + C_jp + W_u(j + 1) <= z``: the unit serves its events in order, so all the cloud work of
@@ -213,6 +214,123 @@ def later_work_fixed_point(arrival, front, trans, cloud, count, device_start, de
 
 
 @njit
+def _extend_pareto(free, values, size, arrival, front_row, trans_row, cloud_row, count, limit,
+                   per_ready, chained, cap, scratch, index_scratch, out_free, out_values,
+                   out_parent, out_column):
+    """One event's step of a forward search over (free time, value) pairs, ascending free time
+    and descending value (the Pareto ones): each pair extended by each point whose ready time
+    plus cloud time stays within ``limit``, the new Pareto pairs kept, past ``cap`` the last
+    (least value) of each group of neighbours. The value of a pair extended by a point is
+    ``value + C * (1 + per_ready * ready)`` (weighted work), or, ``chained``, the unit's free
+    time after it, ``max(ready, value) + C``. Writes ``out_*`` (the parent pair and point of each)
+    and returns how many it kept (0: no point meets ``limit``)."""
+    merged_free, merged_values, point_free, point_values, union_free, union_values = scratch
+    merged_parent, merged_column, point_parent, union_parent, union_column = index_scratch
+    merged = 0
+    for point in range(count):
+        # the pairs are in ascending free time, so this point's front finishes and ready times
+        # ascend too: the limit fails from some pair on
+        made = 0
+        for s in range(size):
+            front_finish = max(free[s], arrival) + front_row[point]
+            ready = front_finish + trans_row[point]
+            if ready + cloud_row[point] > limit:
+                break
+            if chained:
+                value = max(ready, values[s]) + cloud_row[point]
+            else:
+                value = values[s] + cloud_row[point] * (1.0 + per_ready * ready)
+            if made > 0 and value >= point_values[made - 1]:
+                continue  # a later free time for no less
+            if made > 0 and point_free[made - 1] == front_finish:
+                made -= 1  # the same free time for less
+            point_free[made] = front_finish
+            point_values[made] = value
+            point_parent[made] = s
+            made += 1
+        # union with the points before, Pareto pairs only (ties in free time: the lesser value
+        # first, so the other one drops)
+        a = 0
+        b = 0
+        united = 0
+        lowest = np.inf
+        while a < merged or b < made:
+            take_merged = b >= made or (
+                a < merged and (merged_free[a] < point_free[b]
+                                or (merged_free[a] == point_free[b]
+                                    and merged_values[a] <= point_values[b])))
+            if take_merged:
+                if merged_values[a] < lowest:
+                    lowest = merged_values[a]
+                    union_free[united] = merged_free[a]
+                    union_values[united] = lowest
+                    union_parent[united] = merged_parent[a]
+                    union_column[united] = merged_column[a]
+                    united += 1
+                a += 1
+            else:
+                if point_values[b] < lowest:
+                    lowest = point_values[b]
+                    union_free[united] = point_free[b]
+                    union_values[united] = lowest
+                    union_parent[united] = point_parent[b]
+                    union_column[united] = point
+                    united += 1
+                b += 1
+        merged = united
+        merged_free[:merged] = union_free[:merged]
+        merged_values[:merged] = union_values[:merged]
+        merged_parent[:merged] = union_parent[:merged]
+        merged_column[:merged] = union_column[:merged]
+    stride = (merged + cap - 1) // cap if merged > cap else 1
+    stored = 0
+    for s in range(0, merged, stride):
+        best = min(s + stride, merged) - 1
+        out_free[stored] = merged_free[best]
+        out_values[stored] = merged_values[best]
+        out_parent[stored] = merged_parent[best]
+        out_column[stored] = merged_column[best]
+        stored += 1
+    return stored
+
+
+@njit
+def _search_space(steps, cap, width):
+    """The arrays of a forward search of ``steps`` events: per step (free, value, parent,
+    column, pairs kept), and the scratch of ``_extend_pareto``."""
+    room = (cap + 1) * width + 1
+    free = np.empty((steps + 1, cap + 1))
+    values = np.empty((steps + 1, cap + 1))
+    parent = np.empty((steps + 1, cap + 1), dtype=np.int64)
+    column = np.empty((steps + 1, cap + 1), dtype=np.int64)
+    kept = np.zeros(steps + 1, dtype=np.int64)
+    free[0, 0] = 0.0
+    values[0, 0] = 0.0
+    kept[0] = 1
+    scratch = (np.empty(room), np.empty(room), np.empty(cap + 1), np.empty(cap + 1),
+               np.empty(room), np.empty(room))
+    index_scratch = (np.empty(room, dtype=np.int64), np.empty(room, dtype=np.int64),
+                     np.empty(cap + 1, dtype=np.int64), np.empty(room, dtype=np.int64),
+                     np.empty(room, dtype=np.int64))
+    return free, values, parent, column, kept, scratch, index_scratch
+
+
+@njit
+def _trace_back(values, parent, column, kept, events, choices):
+    """The choices of the pair of least value at the last step, written for ``events``."""
+    steps = events.shape[0]
+    best = 0
+    for s in range(kept[steps]):
+        if values[steps, s] < values[steps, best]:
+            best = s
+    least = values[steps, best]
+    for q in range(steps, 0, -1):
+        choices[events[q - 1]] = column[q, best]
+        best = parent[q, best]
+    return least
+
+
+@njit
 def fitted_choices(arrival, front, trans, cloud, count, events, unit, later, z, cap,
                    late_weight, max_work, choices):
     """One device's choices fitted to makespan ``z``: among its choice vectors that meet every
@@ -226,104 +344,62 @@ def fitted_choices(arrival, front, trans, cloud, count, events, unit, later, z, 
     ``max_work`` first.
     """
     size = events.shape[0]
-    width = front.shape[1]
-    room = (cap + 1) * width + 1
-    free = np.empty((size + 1, cap + 1))
-    weighted = np.empty((size + 1, cap + 1))
-    parent = np.empty((size + 1, cap + 1), dtype=np.int64)
-    column = np.empty((size + 1, cap + 1), dtype=np.int64)
-    kept = np.zeros(size + 1, dtype=np.int64)
-    free[0, 0] = 0.0
-    weighted[0, 0] = 0.0
-    kept[0] = 1
-    # the Pareto pairs of the points so far (free ascending, weighted descending), one point's
-    # pairs, and their union; each as (free, weighted, parent, column)
-    merged_free, merged_weighted = np.empty(room), np.empty(room)
-    merged_parent, merged_column = np.empty(room, dtype=np.int64), np.empty(room, dtype=np.int64)
-    point_free, point_weighted = np.empty(cap + 1), np.empty(cap + 1)
-    point_parent = np.empty(cap + 1, dtype=np.int64)
-    union_free, union_weighted = np.empty(room), np.empty(room)
-    union_parent, union_column = np.empty(room, dtype=np.int64), np.empty(room, dtype=np.int64)
+    free, weighted, parent, column, kept, scratch, index_scratch = _search_space(
+        size, cap, front.shape[1])
     per_ready = late_weight / z if z > 0 else 0.0
     work = 0
     for q in range(size):
         event = events[q]
-        after = later[unit[event], event + 1]
         work += kept[q] * count[event]
         if work > max_work:
             return False, work
-        merged = 0
-        for point in range(count[event]):
-            # the kept pairs are in ascending free time, so this point's front finishes and
-            # ready times ascend too: the condition fails from some pair on
-            made = 0
-            for s in range(kept[q]):
-                front_finish = max(free[q, s], arrival[event]) + front[event, point]
-                ready = front_finish + trans[event, point]
-                if ready + cloud[event, point] + after > z:
-                    break
-                value = weighted[q, s] + cloud[event, point] * (1.0 + per_ready * ready)
-                if made > 0 and value >= point_weighted[made - 1]:
-                    continue  # a later free time for no less work
-                if made > 0 and point_free[made - 1] == front_finish:
-                    made -= 1  # the same free time for less work
-                point_free[made] = front_finish
-                point_weighted[made] = value
-                point_parent[made] = s
-                made += 1
-            # union with the points before, Pareto pairs only (ties in free time: less work
-            # first, so the other one drops)
-            a = 0
-            b = 0
-            united = 0
-            lowest = np.inf
-            while a < merged or b < made:
-                take_merged = b >= made or (
-                    a < merged and (merged_free[a] < point_free[b]
-                                    or (merged_free[a] == point_free[b]
-                                        and merged_weighted[a] <= point_weighted[b])))
-                if take_merged:
-                    if merged_weighted[a] < lowest:
-                        lowest = merged_weighted[a]
-                        union_free[united] = merged_free[a]
-                        union_weighted[united] = lowest
-                        union_parent[united] = merged_parent[a]
-                        union_column[united] = merged_column[a]
-                        united += 1
-                    a += 1
-                else:
-                    if point_weighted[b] < lowest:
-                        lowest = point_weighted[b]
-                        union_free[united] = point_free[b]
-                        union_weighted[united] = lowest
-                        union_parent[united] = point_parent[b]
-                        union_column[united] = point
-                        united += 1
-                    b += 1
-            merged = united
-            merged_free[:merged] = union_free[:merged]
-            merged_weighted[:merged] = union_weighted[:merged]
-            merged_parent[:merged] = union_parent[:merged]
-            merged_column[:merged] = union_column[:merged]
-        if merged == 0:
+        kept[q + 1] = _extend_pareto(
+            free[q], weighted[q], kept[q], arrival[event], front[event], trans[event],
+            cloud[event], count[event], z - later[unit[event], event + 1], per_ready, False,
+            cap, scratch, index_scratch, free[q + 1], weighted[q + 1], parent[q + 1],
+            column[q + 1])
+        if kept[q + 1] == 0:
             return False, work
-        # past cap, the cheapest of each group of neighbours (the last of the group: work
-        # descends along the pairs)
-        stride = (merged + cap - 1) // cap if merged > cap else 1
-        stored = 0
-        for s in range(0, merged, stride):
-            best = min(s + stride, merged) - 1
-            free[q + 1, stored] = merged_free[best]
-            weighted[q + 1, stored] = merged_weighted[best]
-            parent[q + 1, stored] = merged_parent[best]
-            column[q + 1, stored] = merged_column[best]
-            stored += 1
-        kept[q + 1] = stored
-    best = 0
-    for s in range(kept[size]):
-        if weighted[size, s] < weighted[size, best]:
-            best = s
-    for q in range(size, 0, -1):
-        choices[events[q - 1]] = column[q, best]
-        best = parent[q, best]
+    _trace_back(weighted, parent, column, kept, events, choices)
     return True, work
+
+
+@njit
+def refitted_choices(arrival, front, trans, cloud, count, events, passing_ready, passing_cloud,
+                     cap, max_work, choices):
+    """One device's choices that leave its unit free soonest, every other event on the unit
+    fixed: ``events`` are the device's, all on that unit; ``passing_ready[j]`` and
+    ``passing_cloud[j]`` are the ready and cloud times of the unit's other events (their
+    devices do not depend on this one), ``passing_ready[j] < 0`` for the events of other units.
+    A forward search over (device free time, unit free time) pairs (the recurrence is monotone
+    in both, so the Pareto ones suffice: exact below ``cap`` pairs). Writes the choices (kept
+    columns) of ``events`` into ``choices``; returns ``(the unit's last finish, pair operations
+    done)``, ``inf`` when the work passed ``max_work`` first (nothing written).
+    """
+    size = events.shape[0]
+    free, unit_free, parent, column, kept, scratch, index_scratch = _search_space(
+        size, cap, front.shape[1])
+    work = 0
+    passing = 0
+    for q in range(size + 1):
+        # the unit's other events up to this one (after the device's last, to the end)
+        stop = events[q] if q < size else arrival.shape[0]
+        while passing < stop:
+            if passing_ready[passing] >= 0:
+                for s in range(kept[q]):
+                    unit_free[q, s] = (max(passing_ready[passing], unit_free[q, s])
+                                       + passing_cloud[passing])
+                work += kept[q]
+            passing += 1
+        if q == size:
+            break
+        passing += 1  # the device's own event
+        event = events[q]
+        work += kept[q] * count[event]
+        if work > max_work:
+            return np.inf, work
+        kept[q + 1] = _extend_pareto(
+            free[q], unit_free[q], kept[q], arrival[event], front[event], trans[event],
+            cloud[event], count[event], np.inf, 0.0, True, cap, scratch, index_scratch,
+            free[q + 1], unit_free[q + 1], parent[q + 1], column[q + 1])
+    return _trace_back(unit_free, parent, column, kept, events, choices), work

@@ -10,7 +10,10 @@
 3. On the block: a quick ``dp`` where it is exact (every device with its own unit); then
    large-neighbourhood search (``lns``) on the best schedule; then the LP relaxation's
    certified bound (``lp``), whose solution, rounded (``lp.best_rounding``), also seeds the
-   window search; then, with the time left, ``dp``
+   window search; where devices share a unit and the bounds leave more than ``DEVICE_GAP``,
+   the device bound (``devices.device_bound``), schedules fitted to it (``best_fitted``) and,
+   where its fixed point settles, each device re-chosen whole (``refit_devices``); then, with
+   the time left, ``dp``
    with the relaxation's affine cuts in the state (``lp.state_cut``), or, where devices share
    a unit, ``milp-highs`` warm-started from the best schedule (when deterministic: ``cpsat`` on
    blocks of at most 300 events, more windows on larger ones).
@@ -33,7 +36,7 @@ import ddp
 
 from .bounds import cheap_bound
 from .cpsat import solve_cpsat
-from .devices import best_fitted, device_bound
+from .devices import best_fitted, device_bound, refit_devices
 from .dp import CUT_BUILD_SECONDS_PER_EVENT, LAST_CUT_SHARE, check_supported, solve_dp
 from .errors import UnsupportedInstance
 from .improve import better_start, improve, warm_start
@@ -75,6 +78,7 @@ DEVICE_PROBE_PER_EVENT = 30_000
 # the fits to it (devices.best_fitted): at most this many pair operations a second of the limit
 # (70-230 million a second measured at n = 1967; every fit there takes 0.4-11 thousand an event)
 DEVICE_FIT_WORK_PER_SECOND = 20_000_000
+REFIT_WORK_PER_SECOND = 20_000_000  # devices.refit_devices, where the device bound rose
 DEVICE_POLISH_SHARE = 0.1  # windows on a fitted schedule that beat the others
 
 
@@ -201,6 +205,11 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         if best_value < before and not proven(best_value, bound):
             search_windows(DEVICE_POLISH_SHARE / 2, short=True)
             search_windows(DEVICE_POLISH_SHARE / 2)
+        if found.reached is not None and not proven(best_value, bound):
+            # where the device bound's fixed point settles (it does not where the unit
+            # decides), each device re-chosen whole, the others fixed, finds what windows of
+            # consecutive events cannot
+            best, best_value = refit_devices(block, best, int(REFIT_WORK_PER_SECOND * limit))
     remaining = deadline - time.perf_counter()
     # room for the stopped search's last cuts (three relaxations of the search's time limit
     # each) and the final window pass

@@ -10,6 +10,9 @@ after it must stay within ``z``, and each device alone must have a choice vector
   share a unit (a device's last events then cost a whole front time or a whole transfer).
 * ``fitted_schedule``: each device's choices of least (weighted) cloud work that meet the
   conditions at a ``z`` above the bound; a start for the window search.
+* ``refit_devices``: a schedule improved by re-choosing one device's events at a time, exactly,
+  every other event fixed (then the state is two numbers: the device's and the unit's free
+  time).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ PRECISION = 1e-7
 # can come out ahead; which margin wins varies from instance to instance).
 FIT_PAIRS = 1024
 NO_LIMIT = 2**62  # a work budget that never runs out
+REFIT_PAIRS = 256  # refit_devices: (device free, unit free) pairs kept an event
 LATE_WEIGHTS = (1.0, 3.0, 10.0)
 MARGINS = (0.0, 5e-4, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 8e-2)
 
@@ -192,3 +196,50 @@ def best_fitted(inst: ddp.Instance, found: DeviceBound, margins: tuple[float, ..
             if value < best_value:
                 best, best_value = choices, value
     return best
+
+
+def refit_devices(inst: ddp.Instance, choices: np.ndarray, max_work: int = NO_LIMIT,
+                  pairs: int = REFIT_PAIRS) -> tuple[np.ndarray, float]:
+    """``choices`` improved one device at a time: each device's events re-chosen to leave its
+    unit free soonest, every other event fixed (``_device_kernels.refitted_choices``; exact
+    while ``pairs`` suffice), kept when that unit's last finish falls and the makespan does not
+    rise; sweeps over the devices until one changes nothing or the pair operations reach
+    ``max_work``. Devices whose events use several units are left as they are. Returns
+    ``(choices, makespan)`` (the recurrence's)."""
+    devices = _Devices(inst)
+    kept = devices.kept
+    choices = np.array(choices, dtype=np.int64)
+    schedule = ddp.evaluate(inst, choices)
+    makespan = float(schedule.makespan)
+    budget = int(max_work)
+    rows = np.arange(inst.n)
+    improved = True
+    while improved and budget > 0:
+        improved = False
+        for d in range(inst.devices):
+            events = devices.events[devices.start[d]:devices.start[d + 1]]
+            units = np.unique(inst.unit[events])
+            if len(units) != 1:
+                continue
+            on_unit = inst.unit == units[0]
+            passing = on_unit.copy()
+            passing[events] = False
+            passing_ready = np.where(passing, schedule.ready, -1.0)
+            passing_cloud = inst.cloud[rows, choices]
+            columns = np.zeros(inst.n, dtype=np.int64)
+            last, work = _device_kernels.refitted_choices(
+                devices.arrival, kept.front, kept.trans, kept.cloud, kept.count, events,
+                passing_ready, passing_cloud, int(pairs), budget, columns)
+            budget -= work
+            if budget <= 0:
+                break
+            if not last < schedule.finish_cloud[on_unit].max():
+                continue
+            trial = choices.copy()
+            trial[events] = kept.index[events, columns[events]]
+            trial_schedule = ddp.evaluate(inst, trial)
+            if float(trial_schedule.makespan) <= makespan:
+                choices, schedule = trial, trial_schedule
+                makespan = float(schedule.makespan)
+                improved = True
+    return choices, makespan

@@ -315,3 +315,20 @@ def device_least_weighted_work(inst, events: list[int], later: list[list[float]]
     sums = [sum(cloud * (1.0 + per_ready * ready) for _, cloud, ready in taken)
             for taken in _qualifying_vectors(inst, events, later, z)]
     return min(sums) if sums else None
+
+
+def device_refit(inst, choices, device: int) -> float:
+    """What ``_device_kernels.refitted_choices`` minimises, by enumeration: the least last
+    cloud finish on the unit of ``device``'s events over every choice vector of those events,
+    the other events' choices as given."""
+    events = [j for j in range(inst.n) if int(inst.device[j]) == device]
+    unit = int(inst.unit[events[0]])
+    least = float("inf")
+    for own in itertools.product(range(inst.k + 1), repeat=len(events)):
+        trial = list(choices)
+        for j, x in zip(events, own, strict=True):
+            trial[j] = x
+        times = schedule(inst, trial)
+        least = min(least, max(finish for j, finish in enumerate(times.finish_cloud)
+                               if int(inst.unit[j]) == unit))
+    return least

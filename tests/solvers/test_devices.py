@@ -1,4 +1,5 @@
-"""The device bound and the fitted schedules (``solvers.devices``, ``_device_kernels``)."""
+"""The device bound, the fitted schedules and the device refits (``solvers.devices``,
+``_device_kernels``)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from hypothesis import strategies as st
 import ddp
 from instances import generate
 from solvers import _device_kernels, solve
-from solvers.devices import _Devices, best_fitted, device_bound, fitted_schedule
+from solvers.devices import _Devices, best_fitted, device_bound, fitted_schedule, refit_devices
 from solvers.lp import lp_bound
 from tests import naive
-from tests.helpers import MULTI, MULTI_DEVICE, instances
+from tests.helpers import MULTI, MULTI_DEVICE, instances, instances_with_choices
 
 
 def _fixed_point(inst: ddp.Instance, z: float) -> tuple[int, np.ndarray]:
@@ -202,3 +203,54 @@ def test_table4_edge_instance_is_proven_by_the_device_bound():
     makespan = ddp.evaluate(inst, choices).makespan
     assert found.value <= makespan <= found.value * (1 + 1e-6)
     assert lp_bound(inst, makespan, deterministic=True).value < 0.95 * makespan
+
+
+@settings(max_examples=80)
+@given(case=instances_with_choices(kind="int", max_n=6, max_k=2, devices=(1, 3), units=(1, 2)),
+       device=st.integers(0, 2))
+def test_refit_matches_its_reference(case, device):
+    """One device's events re-chosen, the others fixed: the least last finish of its unit
+    equals the enumeration's, and the choices written reach it in the recurrence."""
+    inst, choices = case
+    device = device % inst.devices
+    arrays = _Devices(inst)
+    events = arrays.events[arrays.start[device]:arrays.start[device + 1]]
+    if len(events) == 0 or len(np.unique(inst.unit[events])) != 1:
+        return
+    on_unit = inst.unit == inst.unit[events[0]]
+    passing = on_unit.copy()
+    passing[events] = False
+    schedule = ddp.evaluate(inst, choices)
+    columns = np.zeros(inst.n, dtype=np.int64)
+    last, work = _device_kernels.refitted_choices(
+        arrays.arrival, arrays.kept.front, arrays.kept.trans, arrays.kept.cloud,
+        arrays.kept.count, events, np.where(passing, schedule.ready, -1.0),
+        inst.cloud[np.arange(inst.n), choices], 4096, 10**12, columns)
+    assert last == naive.device_refit(inst, choices, device)
+    trial = choices.copy()
+    trial[events] = arrays.kept.index[events, columns[events]]
+    assert ddp.evaluate(inst, trial).finish_cloud[on_unit].max() == last
+    assert work >= len(events)
+
+
+@settings(max_examples=60)
+@given(case=instances_with_choices(kind="int", max_n=6, max_k=2, **MULTI))
+def test_refit_devices_never_loses(case):
+    inst, choices = case
+    refitted, makespan = refit_devices(inst, choices)
+    assert makespan == ddp.evaluate(inst, refitted).makespan <= ddp.evaluate(inst, choices).makespan
+
+
+@settings(max_examples=60)
+@given(case=instances_with_choices(kind="int", max_n=6, max_k=2))
+def test_refit_of_the_only_device_is_opt(case):
+    """One device and one unit: re-choosing that device is the whole search."""
+    inst, choices = case
+    assert refit_devices(inst, choices)[1] == naive.brute_force_opt(inst)[0]
+
+
+def test_refit_budget_stops_it():
+    inst = split_instance(4, 3)
+    start = np.zeros(inst.n, dtype=np.int64)
+    assert refit_devices(inst, start, max_work=1)[0].tolist() == start.tolist()
+    assert refit_devices(inst, start)[1] < ddp.evaluate(inst, start).makespan
