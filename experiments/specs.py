@@ -38,11 +38,11 @@ FUTURE_AWARE = ("lookahead", "rollout")
 # relaxation, and from 200 events only the starts ahead of the best polished plan polished;
 # 5: the fitted start of solvers.devices beside the relaxation's; 6: that fit drops a pair of
 # equal free time and more work before thinning to its cap; 7: the best plan's devices
-# re-chosen one at a time, solvers.devices.refit_devices).
+# re-chosen one at a time, solvers.devices.refit_devices; 8: that on a tenth of the budget).
 # A record made with other settings is recomputed on --resume.
 FUTURE_AWARE_SETTINGS: dict[str, dict[str, Any]] = {
     "lookahead": {"window": DEFAULT_WINDOW, "predict": DEFAULT_PREDICT},
-    "rollout": {"window": DEFAULT_WINDOW, "polish": DEFAULT_POLISH, "version": 7},
+    "rollout": {"window": DEFAULT_WINDOW, "polish": DEFAULT_POLISH, "version": 8},
 }
 
 
