@@ -37,7 +37,7 @@ from . import lns
 from ._rollout_kernels import rollout_choices, split_plan
 from ._window_kernels import lookahead_plan, window_point
 from .components import shares_a_unit
-from .devices import best_fitted, device_bound, refit_devices
+from .devices import best_fitted, device_bound
 from .improve import STEPS_PER_SECOND, improve
 from .lp import best_rounding, lp_bound
 from .points import dominant_points
@@ -65,9 +65,6 @@ FIT_WORK_PER_EVENT = 5_000
 FIT_MARGINS = (5e-3, 2e-2, 5e-2)
 FIT_WEIGHTS = (3.0, 10.0)
 FIT_PAIRS = 64  # fewer than auto's: a decision's budget
-# devices.refit_devices on the best plan: a budget (at 5e4 an event it took 0.33 ms a decision
-# more on a paper instance with 128 devices, where it finds nothing)
-REFIT_WORK_PER_EVENT = 5_000
 SKIP_POLISH_MIN_EVENTS = 200  # see first_plan
 
 
@@ -173,10 +170,8 @@ def first_plan(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
     polished by re-choosing short windows of consecutive events (``solvers.lns.polish``,
     ``polish`` windows per event); from ``SKIP_POLISH_MIN_EVENTS`` events the best start first,
     a later one only while it is better before its polish than the best polished so far. The
-    best plan is kept (the first on a tie) and, where devices share a unit (from
-    ``LP_START_MIN_EVENTS`` events), each device's choices in it re-chosen whole with the
-    others fixed (``devices.refit_devices``, on a work budget). Never later than
-    ``lookahead``'s schedule; independent of the machine's speed."""
+    best plan is kept (the first on a tie). Never later than ``lookahead``'s schedule;
+    independent of the machine's speed."""
     polish = check_polish(polish)
     plan = np.asarray(lookahead_choices(inst, window, "known"), dtype=np.int64)
     if polish == 0 or inst.n == 0:
@@ -216,10 +211,6 @@ def first_plan(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
         polished, value, _ = lns.polish(inst, start, max_windows=polish * inst.n)
         if value < best_value:
             best, best_value = polished, value
-    if shares_a_unit(inst) and inst.n >= LP_START_MIN_EVENTS:
-        # each device re-chosen whole, the others fixed: what windows of consecutive events
-        # miss where a device's last events decide
-        best = refit_devices(inst, best, REFIT_WORK_PER_EVENT * inst.n)[0]
     return best
 
 
