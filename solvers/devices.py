@@ -208,28 +208,31 @@ def refit_devices(inst: ddp.Instance, choices: np.ndarray, max_work: int = NO_LI
     ``(choices, makespan)`` (the recurrence's)."""
     devices = _Devices(inst)
     kept = devices.kept
-    choices = np.array(choices, dtype=np.int64)
-    schedule = ddp.evaluate(inst, choices)
-    makespan = float(schedule.makespan)
-    budget = int(max_work)
-    rows = np.arange(inst.n)
-    improved = True
-    while improved and budget > 0:
-        improved = False
-        for d in range(inst.devices):
-            events = devices.events[devices.start[d]:devices.start[d + 1]]
-            units = np.unique(inst.unit[events])
-            if len(units) != 1:
-                continue
+    # each device whose events share one unit: its events, that unit's events, and the others
+    # of that unit (the ones that pass by while the device is re-chosen)
+    refittable = []
+    for d in range(inst.devices):
+        events = devices.events[devices.start[d]:devices.start[d + 1]]
+        units = np.unique(inst.unit[events])
+        if len(units) == 1:
             on_unit = inst.unit == units[0]
             passing = on_unit.copy()
             passing[events] = False
-            passing_ready = np.where(passing, schedule.ready, -1.0)
-            passing_cloud = inst.cloud[rows, choices]
+            refittable.append((events, on_unit, passing))
+    choices = np.array(choices, dtype=np.int64)
+    schedule = ddp.evaluate(inst, choices)
+    makespan = float(schedule.makespan)
+    cloud_times = inst.cloud[np.arange(inst.n), choices]
+    budget = int(max_work)
+    improved = True
+    while improved and budget > 0:
+        improved = False
+        for events, on_unit, passing in refittable:
             columns = np.zeros(inst.n, dtype=np.int64)
             last, work = _device_kernels.refitted_choices(
                 devices.arrival, kept.front, kept.trans, kept.cloud, kept.count, events,
-                passing_ready, passing_cloud, int(pairs), budget, columns)
+                np.where(passing, schedule.ready, -1.0), cloud_times, int(pairs), budget,
+                columns)
             budget -= work
             if budget <= 0:
                 break
@@ -241,5 +244,6 @@ def refit_devices(inst: ddp.Instance, choices: np.ndarray, max_work: int = NO_LI
             if float(trial_schedule.makespan) <= makespan:
                 choices, schedule = trial, trial_schedule
                 makespan = float(schedule.makespan)
+                cloud_times[events] = inst.cloud[events, choices[events]]
                 improved = True
     return choices, makespan
