@@ -109,9 +109,10 @@ class _Devices:
 
 
 def device_bound(inst: ddp.Instance, lower: float, upper: float,
-                 max_work: int = 200_000_000, probe_work: int | None = None) -> DeviceBound:
+                 max_work: int = 200_000_000, probe_work: int | None = None,
+                 precision: float = PRECISION, test_lower: bool = True) -> DeviceBound:
     """The largest makespan in ``[lower, upper]`` that no schedule reaches, by the fixed point
-    (``lower`` when none is proven), bisected to ``PRECISION``.
+    (``lower`` when none is proven), bisected to a relative ``precision``.
 
     The fixed point of a reached makespan starts every test below it (its ``later`` holds there
     too). ``max_work`` caps the pair operations of all tests together: a test it stops proves
@@ -144,10 +145,10 @@ def device_bound(inst: ddp.Instance, lower: float, upper: float,
     low, high = lower, upper
     held_back = 0 if probe_work is None else max(0, budget - int(probe_work))
     budget -= held_back
-    first = unreachable(lower)
+    first = unreachable(lower) if test_lower else True
     budget += held_back
     if first:
-        while high - low > PRECISION * high and budget > 0:
+        while high - low > precision * high and budget > 0:
             middle = 0.5 * (low + high)
             found = unreachable(middle)
             if found is None:

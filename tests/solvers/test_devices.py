@@ -88,6 +88,11 @@ def test_bound_below_the_optimum_on_any_shape(inst):
     found = device_bound(inst, 0.0, 2 * opt + 1)
     assert found.value <= opt
     assert found.reached is not None and found.reached >= found.value
+    # rollout's use: no test at the lower end, a coarse bisection
+    coarse = device_bound(inst, 0.0, 2 * opt + 1, precision=1e-2, test_lower=False)
+    assert coarse.value <= opt
+    assert coarse.reached is not None and coarse.value <= coarse.reached
+    assert coarse.reached - coarse.value <= 1e-2 * coarse.reached * (1 + 1e-9)
 
 
 @pytest.mark.parametrize(("devices", "per_device", "opt"), [(2, 2, 13.0), (3, 3, 16.0),
@@ -106,6 +111,17 @@ def test_bound_keeps_lower_when_it_proves_nothing():
     assert device_bound(inst, 5.0, 5.0).value == 5.0  # empty interval
     found = device_bound(inst, 13.0, 20.0)  # 13 is reached: nothing above it is proven
     assert found.value == 13.0 and found.reached == 13.0
+
+
+def test_bisection_without_the_lower_test_ends_at_the_precision():
+    """Without the test at ``lower`` the bisection still closes on the bound from both sides:
+    at 1e-2 it stops within 1% of OPT (16 here, where the device bound reaches OPT), and from a
+    reachable ``lower`` (13 on the 2x2 instance) it keeps that valid bound."""
+    inst = split_instance(3, 3)
+    found = device_bound(inst, 1.0, 40.0, precision=1e-2, test_lower=False)
+    assert 16.0 * (1 - 1e-2) <= found.value <= 16.0 <= found.reached <= 16.0 * (1 + 1e-2)
+    found = device_bound(split_instance(2, 2), 13.0, 20.0, test_lower=False)
+    assert found.value == 13.0 and found.reached == pytest.approx(13.0, rel=2e-7)
 
 
 def test_work_budget_stops_the_bisection_soundly():

@@ -178,6 +178,33 @@ def test_the_first_plan_takes_the_lp_start_where_devices_share_a_unit(monkeypatc
     assert calls == []
 
 
+def test_the_first_plan_takes_the_fitted_start_where_the_rounding_leaves_a_gap(monkeypatch):
+    """Where the rounded relaxation ends more than FIT_GAP above the relaxation (i3d over
+    ``edge-3g``, 32 devices on one unit), the device bound is bisected and each device's
+    choices are fitted to it: the first plan is no later than that fit. With a gap no start
+    leaves, the device bound is not computed."""
+    from solvers import lookahead
+    from solvers.devices import best_fitted
+
+    inst = instances_module.generate(scenario="edge-3g", network="i3d", events=200,
+                                     interval="0-720", devices=32, cloud_units=1,
+                                     streams="per-device", seed=1)
+    found = []
+    device_bound = lookahead.device_bound
+    monkeypatch.setattr(lookahead, "device_bound",
+                        lambda *args, **kwargs: found.append(device_bound(*args, **kwargs))
+                        or found[-1])
+    plan = first_plan(inst)
+    assert len(found) == 1 and found[0].reached is not None
+    fitted = best_fitted(inst, found[0], lookahead.FIT_MARGINS, lookahead.FIT_WEIGHTS,
+                         lookahead.FIT_PAIRS)
+    assert ddp.evaluate(inst, plan).makespan <= ddp.evaluate(inst, fitted).makespan
+
+    monkeypatch.setattr(lookahead, "FIT_GAP", np.inf)
+    first_plan(inst)
+    assert len(found) == 1
+
+
 def test_on_short_bursts_every_start_is_polished():
     """Below SKIP_POLISH_MIN_EVENTS every start is polished: on a burst of 20 events over 4
     devices sharing a unit the split start is far behind before its polish and ahead after it
