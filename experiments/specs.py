@@ -40,13 +40,14 @@ FUTURE_AWARE = ("lookahead", "rollout")
 # equal free time and more work before thinning to its cap). Versions 7 and 8 re-chose the
 # best plan's devices one at a time (solvers.devices.refit_devices) and were taken out again:
 # up to 0.18 ms a decision more on paper's Table 4 shapes, where it finds nothing, for cell
-# medians 0.1-0.3 points lower on three i3d edge cells. 9: the fitted start only where the
-# rounded relaxation ends more than 1% above the relaxation, its device bound bisected to 0.1%
-# on 20000 pair operations an event without the test at the relaxation, 1024 pairs a fit.
+# medians 0.1-0.3 points lower on three i3d edge cells. 9: the fitted start only where every
+# start ends more than 1% above the relaxation, its device bound bisected to 0.1% on 20000 pair
+# operations an event without the test at the relaxation, 1024 pairs a fit, margins 1-5%.
+# 10: the bisection as deep as that budget goes, margins 0-5% on 40000 an event.
 # A record made with other settings is recomputed on --resume.
 FUTURE_AWARE_SETTINGS: dict[str, dict[str, Any]] = {
     "lookahead": {"window": DEFAULT_WINDOW, "predict": DEFAULT_PREDICT},
-    "rollout": {"window": DEFAULT_WINDOW, "polish": DEFAULT_POLISH, "version": 9},
+    "rollout": {"window": DEFAULT_WINDOW, "polish": DEFAULT_POLISH, "version": 10},
 }
 
 

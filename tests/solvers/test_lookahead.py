@@ -197,7 +197,7 @@ def test_the_first_plan_takes_the_fitted_start_where_the_rounding_leaves_a_gap(m
     plan = first_plan(inst)
     assert len(found) == 1 and found[0].reached is not None
     fitted = best_fitted(inst, found[0], lookahead.FIT_MARGINS, lookahead.FIT_WEIGHTS,
-                         lookahead.FIT_PAIRS)
+                         lookahead.FIT_PAIRS, max_work=lookahead.FIT_WORK_PER_EVENT * inst.n)
     assert ddp.evaluate(inst, plan).makespan <= ddp.evaluate(inst, fitted).makespan
 
     monkeypatch.setattr(lookahead, "FIT_GAP", np.inf)
