@@ -62,10 +62,13 @@ LP_START_MIN_EVENTS = 200
 # more than FIT_GAP above the relaxation (on paper's Table 4 shapes the rounding ends within
 # 0.4% of it: the unit decides there and the device bound does not rise; on i3d over the edge
 # links with 128 devices 3-18% above): the device bound bisected on BOUND_WORK_PER_EVENT pair
-# operations an event (the fits need the fixed point of a makespan close to the bound), then
-# fits of FIT_PAIRS pairs an event at the margins and weights below, on FIT_WORK_PER_EVENT (which
-# margin wins varies: 0-0.5% on edge-3g, 1% on edge-lte, 2-5% on edge-wifi).
+# operations an event, then, where that closed within FIT_CLOSE (the fits need the fixed point
+# of a makespan close to the bound; from farther they found nothing on i3d over edge-wifi, whose
+# tests cost 7-14 thousand an event), fits of FIT_PAIRS pairs an event at the margins and
+# weights below, on FIT_WORK_PER_EVENT (which margin wins varies: 0-0.5% on edge-3g, 1% on
+# edge-lte, 2-5% on edge-wifi).
 FIT_GAP = 1e-2
+FIT_CLOSE = 2e-2
 BOUND_WORK_PER_EVENT = 20_000
 FIT_WORK_PER_EVENT = 40_000
 FIT_MARGINS = (0.0, 5e-3, 1e-2, 2e-2, 5e-2)
@@ -173,7 +176,8 @@ def first_plan(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
     relaxation's solution rounded (``lp.best_rounding``: how much front work each device
     takes on is what the other starts get wrong there) and, where every start so far ends more
     than ``FIT_GAP`` above the relaxation, each device's choices fitted to a makespan above the
-    device bound (``devices.best_fitted``, on a work budget). They are
+    device bound (``devices.best_fitted``; the bound and the fits on work budgets, the fits
+    only where the bisection closed within ``FIT_CLOSE``). They are
     polished by re-choosing short windows of consecutive events (``solvers.lns.polish``,
     ``polish`` windows per event); from ``SKIP_POLISH_MIN_EVENTS`` events the best start first,
     a later one only while it is better before its polish than the best polished so far. The
@@ -200,10 +204,12 @@ def first_plan(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
             # device's last events decide, the rounding's balance of front work misses them
             found = device_bound(inst, relaxed.value, upper,
                                  max_work=BOUND_WORK_PER_EVENT * inst.n, test_lower=False)
-            fitted = best_fitted(inst, found, FIT_MARGINS, FIT_WEIGHTS, FIT_PAIRS,
-                                 max_work=FIT_WORK_PER_EVENT * inst.n)
-            if fitted is not None:
-                starts.append(fitted)
+            if (found.reached is not None
+                    and found.reached - found.value <= FIT_CLOSE * found.reached):
+                fitted = best_fitted(inst, found, FIT_MARGINS, FIT_WEIGHTS, FIT_PAIRS,
+                                     max_work=FIT_WORK_PER_EVENT * inst.n)
+                if fitted is not None:
+                    starts.append(fitted)
     # From SKIP_POLISH_MIN_EVENTS events: best start first, and a start whose makespan before
     # its polish is not below the best polished plan's is left unpolished (at Table 4's sizes
     # the relaxation's start is far ahead, and each polish costs as much as the first). On

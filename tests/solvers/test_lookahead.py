@@ -180,29 +180,38 @@ def test_the_first_plan_takes_the_lp_start_where_devices_share_a_unit(monkeypatc
 
 def test_the_first_plan_takes_the_fitted_start_where_the_rounding_leaves_a_gap(monkeypatch):
     """Where the rounded relaxation ends more than FIT_GAP above the relaxation (i3d over
-    ``edge-3g``, 32 devices on one unit), the device bound is bisected and each device's
-    choices are fitted to it: the first plan is no later than that fit. With a gap no start
-    leaves, the device bound is not computed."""
+    ``edge-3g``, 32 devices on one unit), the device bound is bisected and, where that closed
+    within FIT_CLOSE, each device's choices are fitted to it: the first plan is no later than
+    that fit. With a gap no start leaves, the device bound is not computed; with a bisection
+    that must close completely, no fit is made."""
     from solvers import lookahead
     from solvers.devices import best_fitted
 
     inst = instances_module.generate(scenario="edge-3g", network="i3d", events=200,
                                      interval="0-720", devices=32, cloud_units=1,
                                      streams="per-device", seed=1)
-    found = []
+    found, fits = [], []
     device_bound = lookahead.device_bound
     monkeypatch.setattr(lookahead, "device_bound",
                         lambda *args, **kwargs: found.append(device_bound(*args, **kwargs))
                         or found[-1])
+    monkeypatch.setattr(lookahead, "best_fitted",
+                        lambda *args, **kwargs: fits.append(best_fitted(*args, **kwargs))
+                        or fits[-1])
     plan = first_plan(inst)
     assert len(found) == 1 and found[0].reached is not None
+    assert 0 < found[0].reached - found[0].value <= lookahead.FIT_CLOSE * found[0].reached
     fitted = best_fitted(inst, found[0], lookahead.FIT_MARGINS, lookahead.FIT_WEIGHTS,
                          lookahead.FIT_PAIRS, max_work=lookahead.FIT_WORK_PER_EVENT * inst.n)
+    assert len(fits) == 1 and list(fits[0]) == list(fitted)
     assert ddp.evaluate(inst, plan).makespan <= ddp.evaluate(inst, fitted).makespan
 
+    monkeypatch.setattr(lookahead, "FIT_CLOSE", 0.0)
+    first_plan(inst)
+    assert len(found) == 2 and len(fits) == 1
     monkeypatch.setattr(lookahead, "FIT_GAP", np.inf)
     first_plan(inst)
-    assert len(found) == 1
+    assert len(found) == 2
 
 
 def test_on_short_bursts_every_start_is_polished():
