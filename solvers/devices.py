@@ -110,9 +110,9 @@ class _Devices:
 
 def device_bound(inst: ddp.Instance, lower: float, upper: float,
                  max_work: int = 200_000_000, probe_work: int | None = None,
-                 precision: float = PRECISION, test_lower: bool = True) -> DeviceBound:
+                 test_lower: bool = True) -> DeviceBound:
     """The largest makespan in ``[lower, upper]`` that no schedule reaches, by the fixed point
-    (``lower`` when none is proven), bisected to a relative ``precision``.
+    (``lower`` when none is proven), bisected to ``PRECISION``.
 
     The fixed point of a reached makespan starts every test below it (its ``later`` holds there
     too). ``max_work`` caps the pair operations of all tests together: a test it stops proves
@@ -148,7 +148,7 @@ def device_bound(inst: ddp.Instance, lower: float, upper: float,
     first = unreachable(lower) if test_lower else True
     budget += held_back
     if first:
-        while high - low > precision * high and budget > 0:
+        while high - low > PRECISION * high and budget > 0:
             middle = 0.5 * (low + high)
             found = unreachable(middle)
             if found is None:

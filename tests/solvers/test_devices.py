@@ -88,11 +88,10 @@ def test_bound_below_the_optimum_on_any_shape(inst):
     found = device_bound(inst, 0.0, 2 * opt + 1)
     assert found.value <= opt
     assert found.reached is not None and found.reached >= found.value
-    # rollout's use: no test at the lower end, a coarse bisection
-    coarse = device_bound(inst, 0.0, 2 * opt + 1, precision=1e-2, test_lower=False)
-    assert coarse.value <= opt
-    assert coarse.reached is not None and coarse.value <= coarse.reached
-    assert coarse.reached - coarse.value <= 1e-2 * coarse.reached * (1 + 1e-9)
+    # rollout's use: no test at the lower end
+    direct = device_bound(inst, 0.0, 2 * opt + 1, test_lower=False)
+    assert direct.value <= opt
+    assert direct.reached is not None and direct.value <= direct.reached
 
 
 @pytest.mark.parametrize(("devices", "per_device", "opt"), [(2, 2, 13.0), (3, 3, 16.0),
@@ -113,15 +112,17 @@ def test_bound_keeps_lower_when_it_proves_nothing():
     assert found.value == 13.0 and found.reached == 13.0
 
 
-def test_bisection_without_the_lower_test_ends_at_the_precision():
-    """Without the test at ``lower`` the bisection still closes on the bound from both sides:
-    at 1e-2 it stops within 1% of OPT (16 here, where the device bound reaches OPT), and from a
-    reachable ``lower`` (13 on the 2x2 instance) it keeps that valid bound."""
+def test_bisection_without_the_lower_test_closes_on_the_bound():
+    """Without the test at ``lower`` the bisection still closes on the bound from both sides
+    (16 on this instance, where the device bound reaches OPT), and from a reachable ``lower``
+    (13 on the 2x2 instance) it keeps that valid bound; on a budget it stops soundly."""
     inst = split_instance(3, 3)
-    found = device_bound(inst, 1.0, 40.0, precision=1e-2, test_lower=False)
-    assert 16.0 * (1 - 1e-2) <= found.value <= 16.0 <= found.reached <= 16.0 * (1 + 1e-2)
+    found = device_bound(inst, 1.0, 40.0, test_lower=False)
+    assert found.value == pytest.approx(16.0, rel=2e-7) and found.value <= 16.0
+    assert found.reached == pytest.approx(16.0, rel=2e-7)
     found = device_bound(split_instance(2, 2), 13.0, 20.0, test_lower=False)
     assert found.value == 13.0 and found.reached == pytest.approx(13.0, rel=2e-7)
+    assert device_bound(inst, 1.0, 40.0, max_work=1, test_lower=False).value == 1.0
 
 
 def test_work_budget_stops_the_bisection_soundly():
