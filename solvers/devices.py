@@ -143,10 +143,12 @@ def device_bound(inst: ddp.Instance, lower: float, upper: float,
         return True
 
     low, high = lower, upper
-    held_back = 0 if probe_work is None else max(0, budget - int(probe_work))
-    budget -= held_back
-    first = unreachable(lower) if test_lower else True
-    budget += held_back
+    first = True  # without the test: bisect at once (low = lower stays a valid bound)
+    if test_lower:
+        held_back = 0 if probe_work is None else max(0, budget - int(probe_work))
+        budget -= held_back
+        first = unreachable(lower)
+        budget += held_back
     if first:
         while high - low > PRECISION * high and budget > 0:
             middle = 0.5 * (low + high)
