@@ -6,6 +6,8 @@ solve to end, or the back-end catches SIGINT itself and returns as if its limit 
 reached. So ``run_stoppable`` runs the solve in a worker thread and waits for it in Python. The
 exception of a signal handler (``KeyboardInterrupt``, the CLI's exception for SIGTERM) arrives in
 the waiting thread; the solve is told to stop, awaited (briefly) and the exception raised again.
+A signal whose exception a native call lost while the model was built (``ddp.signals``) is
+raised when the wait begins.
 
 The same wait enforces a deadline: a back-end whose own limit comes late (HiGHS or CP-SAT
 presolving a large model, CBC preprocessing) is told to stop when the deadline passes.
@@ -17,6 +19,8 @@ import threading
 import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
+
+from ddp.signals import raise_if_received
 
 from .errors import OutOfTime
 
@@ -59,6 +63,7 @@ def run_stoppable(work: Callable[[], T], stop: Callable[[], None],
     solve told to stop before its native part began (e.g. CBC's process not started yet) is
     stopped when it begins. An exception of ``work`` is raised in the calling thread.
     """
+    raise_if_received()  # a signal whose exception a native call dropped while building
     outcome: dict[str, object] = {}
     # An Event, not Thread.join: a join that a signal interrupts can leave the thread marked
     # stopped while it still runs (CPython 3.11), and the stop would be skipped.
@@ -81,6 +86,7 @@ def run_stoppable(work: Callable[[], T], stop: Callable[[], None],
     thread.start()
     try:
         while not done.wait(POLL_SECONDS):
+            raise_if_received()
             if deadline is not None and time.perf_counter() > deadline:
                 late = True
             if late:

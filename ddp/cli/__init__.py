@@ -12,10 +12,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import signal
 import sys
 
 from ..errors import InstanceError
+from ..signals import Terminated, catching_signals, interruption, raise_if_received, received
 from .common import CliError, error_line
 
 COMMANDS = ["demo", "solve", "evaluate", "compare", "experiment", "plot", "profile", "instance",
@@ -48,27 +48,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class Terminated(BaseException):
-    """SIGTERM arrived: unwinds like Ctrl-C (native solves stopped, files closed), exit 143."""
-
-
-def _terminate(signum, frame) -> None:
-    raise Terminated
-
-
-def _interrupted(exc: BaseException) -> BaseException | None:
-    """The ``KeyboardInterrupt`` or ``Terminated`` behind ``exc``, if any: a signal handler's
-    exception raised inside a compiled (numba) call comes out as a ``SystemError`` whose
-    context is the handler's exception."""
-    seen = 0
-    while exc is not None and seen < 8:
-        if isinstance(exc, (KeyboardInterrupt, Terminated)):
-            return exc
-        exc = exc.__cause__ or exc.__context__
-        seen += 1
-    return None
-
-
 def _interrupted_exit(status: int) -> int:
     """``status``; but when a native solve ignored the stop and still runs in its thread, the
     process ends here (``os._exit``): a normal exit would abort in C++ with a second message."""
@@ -88,22 +67,21 @@ def main(argv: list[str] | None = None) -> int:
     """
     parser = build_parser()
     args = parser.parse_args(argv)
-    previous = signal.signal(signal.SIGTERM, _terminate)
-    try:
+    with catching_signals():
         return _run(args)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _run(args: argparse.Namespace) -> int:
     try:
         try:
-            return int(args.handler(args) or 0)
-        except SystemError as exc:
-            interruption = _interrupted(exc)
-            if interruption is None:
+            status = int(args.handler(args) or 0)
+        except Exception:
+            if received() is None:
                 raise
-            raise interruption from None
+            # a signal whose exception a native call turned into another one
+            raise interruption(received()) from None
+        raise_if_received()  # a signal whose exception a native call dropped
+        return status
     except (CliError, InstanceError) as exc:
         error_line(str(exc))
         return 2

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import signal
 import sys
 from pathlib import Path
 
 from experiments import EXPERIMENTS
 
-from .common import CliError, console, error_line, print_json
+from .common import CliError, console, print_json
 
 # Older name of Table 4 with an arrival stream per device, now Table 4's default.
 ALIASES = {"table4-streams": "table4"}
@@ -66,26 +65,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
-class Terminated(BaseException):
-    """SIGTERM arrived: unwinds like Ctrl-C (workers stopped, locks released), exit 143."""
-
-
-def _terminate(signum, frame) -> None:
-    raise Terminated
-
-
 def run(args: argparse.Namespace) -> int:
-    previous = signal.signal(signal.SIGTERM, _terminate)
-    try:
-        return _run(args)
-    except Terminated:
-        error_line("terminated")
-        return 143
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _run(args: argparse.Namespace) -> int:
+    # SIGTERM and Ctrl-C are ``ddp.cli.main``'s: they unwind through the workers' shutdown
     from experiments import run_experiment
     from experiments.executor import LocalWorkers, connect_dask, pool_size
     from experiments.run import check_names

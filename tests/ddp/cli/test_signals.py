@@ -18,6 +18,10 @@ from pathlib import Path
 import pytest
 
 import ddp
+from ddp.cli import main
+from ddp.cli import solve as solve_command
+from ddp.signals import Terminated, catching_signals
+from solvers.stoppable import run_stoppable
 
 DDP = str(Path(sys.executable).with_name("ddp"))
 SOLVERS = ["cpsat", "milp-highs", "milp-cbc", "dp", "auto"]
@@ -99,3 +103,54 @@ def test_every_solver_ends_on_the_signal_with_one_line(tmp_path, make_random, si
     hard = tmp_path / "hard.json"  # all arrivals at 0: no solver proves it within a minute
     ddp.save_instance(make_random(1500, 0), hard)
     run_and_signal(hard, sig)
+
+
+def interrupted_then(ending):
+    """A ``ddp solve`` whose run gets SIGINT and ends as ``ending(KeyboardInterrupt)`` does,
+    as a native call can: pybind11 turns an exception raised while it converts arguments into
+    a ``TypeError`` or drops it when another overload matches."""
+
+    def run(args):
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(2)
+        except KeyboardInterrupt as exc:
+            return ending(exc)
+        raise AssertionError("the signal never arrived")
+
+    return run
+
+
+def turned_into_a_type_error(exc):
+    raise TypeError("addRow(): incompatible function arguments")
+
+
+def dropped(exc):
+    return 0
+
+
+@pytest.mark.parametrize("ending", [turned_into_a_type_error, dropped])
+def test_an_interruption_a_native_call_lost_is_still_one(tmp_path, make_random, monkeypatch,
+                                                         capsys, ending):
+    path = tmp_path / "small.json"
+    ddp.save_instance(make_random(5, 0), path)
+    monkeypatch.setattr(solve_command, "run", interrupted_then(ending))
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+    try:
+        assert main(["solve", str(path)]) == 130
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert capsys.readouterr().err.strip() == "ddp: error: interrupted"
+
+
+def test_a_lost_interruption_stops_the_next_native_wait():
+    started = []
+    with catching_signals():
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(2)
+        except Terminated:
+            pass  # lost, as in a native call
+        with pytest.raises(Terminated):
+            run_stoppable(lambda: started.append(1), lambda: None)
+    assert not started
