@@ -1,0 +1,78 @@
+"""The computations of benchmark scripts whose figures the docs quote (beyond timing)."""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import ddp
+from solvers import solve
+from solvers.points import KeptPoints
+from tests.helpers import MULTI_DEVICE, instances
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def benchmark(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+column_generation = benchmark("bench_column_generation")
+
+
+def _approx(value: float):
+    return pytest.approx(value, rel=1e-9, abs=1e-9)
+
+
+def best_vector_by_enumeration(arrival, front, trans, cloud, count, ready_weight,
+                               cloud_weight) -> float:
+    best = np.inf
+    for vector in itertools.product(*(range(c) for c in count)):
+        free = value = 0.0
+        for q, point in enumerate(vector):
+            free = max(free, arrival[q]) + front[q, point]
+            value += ready_weight[q] * (free + trans[q, point]) + cloud_weight[q] * cloud[q, point]
+        best = min(best, value)
+    return best
+
+
+@settings(max_examples=60)
+@given(inst=instances(kind="float", max_n=6, max_k=3),
+       weights=st.lists(st.floats(0, 4), min_size=12, max_size=12))
+def test_a_devices_best_vector_is_the_least_over_all_vectors(inst, weights):
+    kept = KeptPoints.of(inst.front, inst.trans, inst.cloud)
+    ready_weight = np.array(weights[:inst.n])
+    cloud_weight = np.array(weights[6:6 + inst.n])
+    args = (inst.arrival, kept.front, kept.trans, kept.cloud, kept.count, ready_weight,
+            cloud_weight)
+    value, vector = column_generation.best_vector(*args)
+    assert value == _approx(best_vector_by_enumeration(*args))
+    # the vector returned has that value
+    assert best_vector_by_enumeration(inst.arrival, kept.front[np.arange(inst.n), vector][:, None],
+                                      kept.trans[np.arange(inst.n), vector][:, None],
+                                      kept.cloud[np.arange(inst.n), vector][:, None],
+                                      np.ones(inst.n, dtype=np.int64), ready_weight,
+                                      cloud_weight) == _approx(value)
+
+
+@settings(max_examples=30)
+@given(inst=instances(kind="dyadic", max_n=6, max_k=3, **MULTI_DEVICE))
+def test_the_column_generation_bound_is_below_the_optimum(inst):
+    opt = solve(inst, "brute").objective
+    kept = KeptPoints.of(inst.front, inst.trans, inst.cloud)
+    starts = [kept.columns_of(ddp.run_policy(inst, name).choices) for name in ("ddp", "af")]
+    bound, master, iterations = column_generation.column_generation(inst, starts,
+                                                                    iterations=200)
+    assert bound <= opt * (1 + 1e-9) + 1e-9
+    assert iterations < 200  # converged: the Lagrangian bound meets the master's value
+    assert bound == pytest.approx(master, rel=1e-6, abs=1e-6)
+
