@@ -10,11 +10,11 @@
 3. On the block: a quick ``dp`` where it is exact (every device with its own unit); then
    large-neighbourhood search (``lns``) on the best schedule; then the LP relaxation's
    certified bound (``lp``), whose solution, rounded (``lp.best_rounding``), also seeds the
-   window search; where devices share a unit and the bounds leave more than ``DEVICE_GAP``,
-   the device bound (``devices.device_bound``), schedules fitted to it (``best_fitted``) and,
-   where its fixed point settles, each device re-chosen whole (``refit_devices``); then, with
-   the time left, ``dp``
-   with the relaxation's affine cuts in the state (``lp.state_cut``), or, where devices share
+   window search (where devices share a unit, the interior-point solution in every run);
+   where devices share a unit and the bounds leave more than ``DEVICE_GAP``, the device bound
+   (``devices.device_bound``), schedules fitted to it (``best_fitted``) and, where its fixed
+   point settles, each device re-chosen whole (``refit_devices``); then, with the time left,
+   ``dp`` with the relaxation's affine cuts in the state (``lp.state_cut``), or, where devices share
    a unit, ``milp-highs`` warm-started from the best schedule (when deterministic: ``cpsat`` on
    blocks of at most 300 events, more windows on larger ones).
 4. The reported bound is the largest valid one: the search's, ``min(incumbent, LP bound)``,
@@ -158,7 +158,10 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         notes.append("LP relaxation: skipped, too large to build in its share of the limit")
         search_windows(LNS_SHARE)
     elif not proven(best_value, bound):
-        relaxed = lp_bound(block, best_value, time_limit=lp_seconds, deterministic=deterministic)
+        # where devices share a unit, the interior-point solution (the deterministic method's)
+        # always: its balance of each device's work rounds better than a simplex vertex
+        relaxed = lp_bound(block, best_value, time_limit=lp_seconds,
+                           deterministic=deterministic or not exact)
         stats["lp_bound"] = relaxed.value
         bound = max(bound, min(best_value, relaxed.value))
         grow_beams = grow_beams or relaxed.value >= best_value * (1 - LP_CLOSE)

@@ -70,3 +70,28 @@ def test_auto_never_worse_than_its_hint(seed):
     result = solve(inst, "auto", time_limit=1, hint=hint)
     assert result.objective <= ddp.evaluate(inst, hint).makespan
     assert result.lower_bound <= result.objective
+
+
+def test_the_relaxation_is_solved_by_interior_point_where_devices_share_a_unit(monkeypatch):
+    """Where devices share a unit every run rounds the interior-point solution (the
+    deterministic method's: balanced, it rounds better than a simplex vertex); a device with
+    its own unit keeps the method its run asks for."""
+    import instances
+    import solvers.auto
+
+    asked = []
+    solved = solvers.auto.lp_bound
+
+    def recording(block, upper, *, time_limit, deterministic):
+        asked.append(deterministic)
+        return solved(block, upper, time_limit=time_limit, deterministic=deterministic)
+
+    monkeypatch.setattr(solvers.auto, "lp_bound", recording)
+    # paper's near-identical events: neither is proven before the relaxation
+    shared = instances.generate(scenario="paper", events=100, interval="0-720", devices=4,
+                                cloud_units=1, streams="per-device", seed=3)
+    own = instances.generate(scenario="paper", events=100, interval="360", seed=3)
+    for inst, expected in ((shared, True), (own, False)):
+        asked.clear()
+        solve(inst, "auto", time_limit=2)
+        assert asked == [expected]
