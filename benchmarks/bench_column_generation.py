@@ -36,7 +36,7 @@ DEFAULT_CELL = ("gap/i3d/edge-wifi/n=normal:1-5000/interval=0-720/devices=128/un
                 "streams=per-device")
 
 
-@njit
+@njit(cache=False)  # a script, loaded by path in the tests: numba's cache would key it oddly
 def best_vector(arrival, front, trans, cloud, count, ready_weight, cloud_weight):
     """The least ``sum ready_weight_q R_q + cloud_weight_q C_q`` over one device's choice
     vectors (its events in order, each waiting for the device): exact, by Pareto states (free

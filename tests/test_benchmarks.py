@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 import ddp
 from solvers import solve
 from solvers.points import KeptPoints
-from tests.helpers import MULTI_DEVICE, instances
+from tests.helpers import MULTI_DEVICE, instances, instances_with_choices
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def benchmark(name: str):
     spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # numba finds a compiled function's globals through its module
     spec.loader.exec_module(module)
     return module
 
@@ -76,3 +78,22 @@ def test_the_column_generation_bound_is_below_the_optimum(inst):
     assert iterations < 200  # converged: the Lagrangian bound meets the master's value
     assert bound == pytest.approx(master, rel=1e-6, abs=1e-6)
 
+
+
+device_sets = benchmark("bench_device_sets")
+
+
+@settings(max_examples=40)
+@given(pair=instances_with_choices(kind="float", max_n=8, max_k=3, **MULTI_DEVICE),
+       other=st.lists(st.integers(0, 3), min_size=8, max_size=8))
+def test_fixed_events_keep_their_times_whatever_point_is_read(pair, other):
+    """In the instance a device set is re-solved on, an event outside the set has its chosen
+    point's times at every point: any choice vector there is the original one with those
+    events at their choices."""
+    inst, choices = pair
+    choices = np.asarray(choices)
+    free = [0]
+    fixed = device_sets.with_fixed_events(inst, choices, free)
+    anything = np.minimum(np.array(other[:inst.n]), inst.k)
+    merged = np.where(np.isin(inst.device, free), anything, choices)
+    assert ddp.evaluate(fixed, anything).makespan == ddp.evaluate(inst, merged).makespan
