@@ -14,9 +14,9 @@
    where devices share a unit and the bounds leave more than ``DEVICE_GAP``, the device bound
    (``devices.device_bound``), schedules fitted to it (``best_fitted``) and, where its fixed
    point settles, each device re-chosen whole (``refit_devices``); then, with the time left,
-   ``dp`` with the relaxation's affine cuts in the state (``lp.state_cut``), or, where devices share
-   a unit, ``milp-highs`` warm-started from the best schedule (when deterministic: ``cpsat`` on
-   blocks of at most 300 events, more windows on larger ones).
+   ``dp`` with the relaxation's affine cuts in the state (``lp.state_cut``), or, where devices
+   share a unit, ``milp-highs`` warm-started from the best schedule (when deterministic:
+   ``cpsat`` on blocks of at most 300 events, more windows on larger ones).
 4. The reported bound is the largest valid one: the search's, ``min(incumbent, LP bound)``,
    and the cheap combinatorial bounds; the objective is re-evaluated on the whole instance.
 

@@ -187,18 +187,25 @@ def first_plan(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
     plan = np.asarray(lookahead_choices(inst, window, "known"), dtype=np.int64)
     if polish == 0 or inst.n == 0:
         return plan
-    starts = [improve(inst, plan, seconds=POLISH_STEPS_PER_EVENT * inst.n / STEPS_PER_SECOND)]
+    starts: list[np.ndarray] = []
+    values: list[float] = []  # each start's makespan, before its polish
+
+    def add_start(start: np.ndarray) -> None:
+        starts.append(start)
+        values.append(float(ddp.evaluate(inst, start).makespan))
+
+    add_start(improve(inst, plan, seconds=POLISH_STEPS_PER_EVENT * inst.n / STEPS_PER_SECOND))
     split = np.zeros(inst.n, dtype=np.int64)
     split_plan(inst.arrival, inst.front, inst.trans, inst.cloud, inst.device, inst.unit,
                inst.devices, inst.cloud_units, split)
-    starts.append(split)
+    add_start(split)
     if shares_a_unit(inst) and inst.n >= LP_START_MIN_EVENTS:
         plan_value = float(ddp.evaluate(inst, plan).makespan)
         relaxed = lp_bound(inst, plan_value, time_limit=LP_GUARD_SECONDS, deterministic=True)
         rounded = best_rounding(relaxed, inst)
         if rounded is not None:
-            starts.append(rounded)
-        upper = min(plan_value, *(float(ddp.evaluate(inst, start).makespan) for start in starts))
+            add_start(rounded)
+        upper = min(plan_value, *values)
         if upper > relaxed.value * (1 + FIT_GAP):
             # each device's choices whole, fitted to a makespan above the device bound: where a
             # device's last events decide, the rounding's balance of front work misses them
@@ -209,7 +216,7 @@ def first_plan(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
                 fitted = best_fitted(inst, found, FIT_MARGINS, FIT_WEIGHTS, FIT_PAIRS,
                                      max_work=FIT_WORK_PER_EVENT * inst.n)
                 if fitted is not None:
-                    starts.append(fitted)
+                    add_start(fitted)
     # From SKIP_POLISH_MIN_EVENTS events: best start first, and a start whose makespan before
     # its polish is not below the best polished plan's is left unpolished (at Table 4's sizes
     # the relaxation's start is far ahead, and each polish costs as much as the first). On
@@ -217,9 +224,9 @@ def first_plan(inst: ddp.Instance, window: int = DEFAULT_WINDOW,
     # instance, and a start 30% behind can come out ahead (the split, on short bursts).
     skipping = inst.n >= SKIP_POLISH_MIN_EVENTS
     if skipping:
-        values = [float(ddp.evaluate(inst, start).makespan) for start in starts]
-        starts = [starts[index] for index in np.argsort(values, kind="stable")]
-        values.sort()
+        order = np.argsort(values, kind="stable")
+        starts = [starts[index] for index in order]
+        values = [values[index] for index in order]
     best, best_value = plan, np.inf
     for index, start in enumerate(starts):
         if skipping and values[index] >= best_value:

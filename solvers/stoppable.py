@@ -86,7 +86,7 @@ def run_stoppable(work: Callable[[], T], stop: Callable[[], None],
     thread.start()
     try:
         while not done.wait(POLL_SECONDS):
-            raise_if_received()
+            raise_if_received()  # one that ``stop()``, a native call too, dropped
             if deadline is not None and time.perf_counter() > deadline:
                 late = True
             if late:
