@@ -486,13 +486,24 @@ def run_highs(problem: Problem, time_limit: float, threads: int | None, msg: boo
                     problem.choices() if has_solution else None)
 
 
-def _claimed(problem: Problem, run: HighsRun) -> tuple[float, bool]:
-    """HiGHS's objective (unscaled) and whether its own choices have that makespan."""
+# HiGHS's objective and its schedule's re-evaluated makespan agree within this (relative) when
+# they differ by its feasibility tolerances only, summed along chains of events (6e-6 measured
+# on a 32-device Table 4 instance, n = 1967); the lost offset of a warm start (see
+# solve_highs) is far larger
+TOLERANCE_MISMATCH = 1e-4
+
+
+def _claimed(problem: Problem, run: HighsRun) -> tuple[float, float | None]:
+    """HiGHS's objective (unscaled) and the re-evaluated makespan of its own choices (None
+    without any)."""
     claimed = float(run.info.objective_function_value) / problem.scale
-    consistent = run.choices is not None and abs(
-        claimed - ddp.evaluate(problem.inst, run.choices).makespan) <= 1e-6 * max(
-        1.0, abs(claimed))
-    return claimed, consistent
+    if run.choices is None:
+        return claimed, None
+    return claimed, float(ddp.evaluate(problem.inst, run.choices).makespan)
+
+
+def _agree(claimed: float, makespan: float | None, rtol: float = 1e-6) -> bool:
+    return makespan is not None and abs(claimed - makespan) <= rtol * max(1.0, abs(claimed))
 
 
 def convert_highs(problem: Problem, start: np.ndarray, run: HighsRun, notes: list[str],
@@ -505,14 +516,23 @@ def convert_highs(problem: Problem, start: np.ndarray, run: HighsRun, notes: lis
     if run.status == highspy.HighsModelStatus.kInfeasible:
         return Outcome(start, 0.0, f"HiGHS: {run.status_text} (impossible for a valid "
                        f"instance)", failed=True)
-    claimed, consistent = _claimed(problem, run)
+    claimed, makespan = _claimed(problem, run)
     bound = float(run.info.mip_dual_bound) / problem.scale
     gap = float(run.info.mip_gap)
-    if consistent and run.status == highspy.HighsModelStatus.kOptimal and 0 <= gap < 1:
-        # The dual bound can also miss the offset; HiGHS's optimality claim is its own
-        # objective (checked above) and relative gap.
-        bound = max(bound, claimed * (1.0 - gap))
-    if not consistent:
+    if _agree(claimed, makespan):
+        if run.status == highspy.HighsModelStatus.kOptimal and 0 <= gap < 1:
+            # The dual bound can also miss the offset; HiGHS's optimality claim is its own
+            # objective (checked above) and relative gap.
+            bound = max(bound, claimed * (1.0 - gap))
+    elif _agree(claimed, makespan, TOLERANCE_MISMATCH):
+        # Within the tolerances the bound holds: rows violated within them make HiGHS's model a
+        # relaxation of ours, and a lost offset below the schedule's makespan only lowers it.
+        # An objective above the makespan (a slack makespan variable, or an offset the other
+        # way) lowers the bound by the excess.
+        bound -= max(0.0, claimed - makespan)
+        notes = [*notes, f"HiGHS's objective {claimed:.9g} is its schedule's {makespan:.9g} "
+                         f"within its tolerances; its bound lowered by any excess"]
+    else:
         bound = min(bound, own_bound(inst, time_limit=max(0.1, float(time_limit))))
         notes = [*notes, "HiGHS's objective does not match its schedule; bound capped by ours"]
     message = "; ".join([f"HiGHS: {run.status_text}", *notes])
@@ -552,12 +572,11 @@ def solve_highs(inst: ddp.Instance, time_limit: float = 60.0,
             run = run_highs(problem, clock.remaining(), threads, msg, warm, clock)
             if run.status == highspy.HighsModelStatus.kInfeasible:
                 break
-            claimed, consistent = _claimed(problem, run)
-            if consistent or run.choices is None or not warm:
+            claimed, makespan = _claimed(problem, run)
+            if _agree(claimed, makespan, TOLERANCE_MISMATCH) or makespan is None or not warm:
                 break
             notes.append(f"warm-started HiGHS claimed {claimed:.9g} for a schedule of "
-                         f"makespan {ddp.evaluate(inst, run.choices).makespan:.9g}; solved "
-                         f"again cold")
+                         f"makespan {makespan:.9g}; solved again cold")
     except OutOfTime:
         if run is None:
             return out_of_time(inst, start, "HiGHS")

@@ -1,0 +1,53 @@
+"""``milp``: how HiGHS's answer is read when its objective and its schedule disagree."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from types import SimpleNamespace
+
+import pytest
+
+import ddp
+from solvers.bounds import own_bound
+from solvers.improve import warm_start
+from solvers.milp import TOLERANCE_MISMATCH, build, convert_highs, run_highs
+
+
+def _run_claiming(make_random, claimed_share: float):
+    """A solved instance, its optimum, and HiGHS's run made to claim ``claimed_share`` of the
+    optimum as its objective and bound (what it reports when its rows hold only within its
+    tolerances, or when it lost an offset)."""
+    inst = make_random(8, 3, k=4, devices=2, cloud_units=1)
+    start = warm_start(inst)
+    problem = build(inst, start)
+    run = run_highs(problem, 20, None, False, True)
+    opt = ddp.evaluate(inst, run.choices).makespan
+    value = opt * claimed_share * problem.scale
+    info = SimpleNamespace(objective_function_value=value, mip_dual_bound=value, mip_gap=0.0,
+                           mip_node_count=run.info.mip_node_count)
+    return inst, problem, start, replace(run, info=info), opt
+
+
+def test_an_objective_within_tolerances_below_the_schedule_keeps_the_bound(make_random):
+    share = 1 - TOLERANCE_MISMATCH / 4
+    inst, problem, start, run, opt = _run_claiming(make_random, share)
+    outcome = convert_highs(problem, start, run, [], 5)
+    assert outcome.lower_bound == pytest.approx(opt * share, rel=1e-12)
+    assert "within its tolerances" in outcome.message
+
+
+def test_an_objective_within_tolerances_above_the_schedule_lowers_the_bound(make_random):
+    share = 1 + TOLERANCE_MISMATCH / 4
+    inst, problem, start, run, opt = _run_claiming(make_random, share)
+    outcome = convert_highs(problem, start, run, [], 5)
+    # HiGHS's bound (share * opt) less the excess of its objective over the makespan
+    assert outcome.lower_bound == pytest.approx(opt, rel=1e-9)
+    assert outcome.lower_bound <= opt * (1 + 1e-12)
+
+
+def test_a_far_objective_leaves_the_bound_to_ours(make_random):
+    inst, problem, start, run, opt = _run_claiming(make_random, 1.5)
+    outcome = convert_highs(problem, start, run, [], 5)
+    assert outcome.lower_bound <= own_bound(inst, time_limit=5) * (1 + 1e-12)
+    assert outcome.lower_bound <= opt
+    assert "does not match" in outcome.message
