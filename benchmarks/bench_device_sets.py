@@ -24,21 +24,10 @@ import ddp
 import instances
 from experiments.specs import gap_cells
 from solvers import solve
+from solvers.vertex import fixed_except
 
 DEFAULT_CELL = ("gap/i3d/edge-wifi/n=normal:1-5000/interval=0-720/devices=128/units=1/"
                 "streams=per-device")
-
-
-def with_fixed_events(inst: ddp.Instance, choices: np.ndarray, free: list[int]) -> ddp.Instance:
-    """``inst`` with every event of a device outside ``free`` left one point: its choice."""
-    fixed = ~np.isin(inst.device, free)
-    rows = np.flatnonzero(fixed)
-    tables = {}
-    for name in ("front", "trans", "cloud"):
-        table = getattr(inst, name).copy()
-        table[rows] = table[rows, choices[rows]][:, None]
-        tables[name] = table
-    return inst.replace(**tables)
 
 
 def waited_behind(inst: ddp.Instance, choices: np.ndarray) -> tuple[int, np.ndarray]:
@@ -87,7 +76,7 @@ def main() -> None:
         loading = [int(d) for d in np.argsort(-behind) if behind[d] > 0][:3 * args.set_size]
         others = rng.choice(loading, size=min(args.set_size - 1, len(loading)), replace=False)
         free = [deciding, *(int(d) for d in others)]
-        found = solve(with_fixed_events(inst, choices, free), "milp-highs",
+        found = solve(fixed_except(inst, choices, np.isin(inst.device, free)), "milp-highs",
                       time_limit=args.sub_seconds, hint=choices)
         candidate = np.where(np.isin(inst.device, free), found.choices, choices)
         makespan = float(ddp.evaluate(inst, candidate).makespan)

@@ -84,16 +84,16 @@ device_sets = benchmark("bench_device_sets")
 
 
 @settings(max_examples=40)
-@given(pair=instances_with_choices(kind="float", max_n=8, max_k=3, **MULTI_DEVICE),
-       other=st.lists(st.integers(0, 3), min_size=8, max_size=8))
-def test_fixed_events_keep_their_times_whatever_point_is_read(pair, other):
-    """In the instance a device set is re-solved on, an event outside the set has its chosen
-    point's times at every point: any choice vector there is the original one with those
-    events at their choices."""
+@given(pair=instances_with_choices(kind="float", max_n=8, max_k=3, **MULTI_DEVICE))
+def test_the_deciding_device_waited_behind_the_others_unit_work(pair):
+    """The device of the last event decides; the work it waited behind is other devices'
+    unit work, at most what those devices send to the unit."""
     inst, choices = pair
-    choices = np.asarray(choices)
-    free = [0]
-    fixed = device_sets.with_fixed_events(inst, choices, free)
-    anything = np.minimum(np.array(other[:inst.n]), inst.k)
-    merged = np.where(np.isin(inst.device, free), anything, choices)
-    assert ddp.evaluate(fixed, anything).makespan == ddp.evaluate(inst, merged).makespan
+    deciding, behind = device_sets.waited_behind(inst, choices)
+    schedule = ddp.evaluate(inst, choices)
+    assert deciding == inst.device[int(np.argmax(schedule.finish_cloud))]
+    assert behind[deciding] == 0.0
+    sent = np.bincount(inst.device, inst.cloud[np.arange(inst.n), choices],
+                       minlength=inst.devices)
+    assert np.all(behind >= 0.0)
+    assert np.all(behind <= sent * np.count_nonzero(inst.device == deciding) + 1e-9)
