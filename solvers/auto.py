@@ -202,9 +202,11 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
                 search_windows(lns_share / 2)
             if from_rounding[1] < best_value:
                 best, best_value = from_rounding
+        elif not proven(best_value, bound):
+            search_windows(LNS_SHARE)
         if not exact and not deterministic and bound < best_value * (1 - VERTEX_GAP):
-            # a vertex of the relaxation (simplex), its split events chosen together
-            vertex = lp_bound(block, best_value, time_limit=lp_seconds, deterministic=False)
+            # a vertex of the relaxation, its split events chosen together
+            vertex = lp_bound(block, best_value, time_limit=lp_seconds, vertex=True)
             bound = max(bound, min(best_value, vertex.value))
             split = split_events(vertex)
             stats["vertex_split"] = None if split is None else int(split.sum())
@@ -216,8 +218,6 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
                 stats["vertex"] = best_value
                 if best_value < before and not proven(best_value, bound):
                     search_windows(DEVICE_POLISH_SHARE / 2, short=True)
-        elif not proven(best_value, bound):
-            search_windows(LNS_SHARE)
     if not exact and bound < best_value * (1 - DEVICE_GAP):
         # many devices on a unit, the bounds below the windows' schedule: the relaxation splits
         # events between a device and the unit, and whole choices can lift the bound by percents

@@ -47,6 +47,10 @@ SIMPLEX_SHARE = 0.3
 METHODS = ({"solver": "simplex"}, {"solver": "ipm", "run_crossover": "off"})
 # Deterministic runs: interior point alone, stopped by its iteration count, not by the clock.
 DETERMINISTIC_METHODS = ({"solver": "ipm", "run_crossover": "off", "ipm_iteration_limit": 400},)
+# A vertex (vertex.complete_vertex): interior point, then crossover to a basic solution (where
+# devices share a unit, faster than dual simplex, which a share of the limit often stops
+# before its end at Table 4's sizes, leaving the interior point's spread solution)
+VERTEX_METHODS = ({"solver": "ipm", "run_crossover": "on"},)
 
 
 @dataclass
@@ -119,16 +123,18 @@ def _scale(upper: float) -> float:
 
 
 def lp_bound(inst: ddp.Instance, upper: float, time_limit: float = 30.0,
-             deterministic: bool = False, every_column: bool = False) -> LpBound:
+             deterministic: bool = False, every_column: bool = False,
+             vertex: bool = False) -> LpBound:
     """Solve the LP relaxation of ``inst`` with every time at most ``upper``.
 
     Raises ``SolverUnavailable`` without highspy; a relaxation HiGHS does not solve in
     ``time_limit`` gives the bound of the duals it has (possibly 0). ``every_column``: HiGHS
     gets the columns ``points.relaxation_dominated`` marks too (the same bound, slower).
+    ``vertex``: a basic solution (interior point and crossover), whatever ``deterministic``.
     """
     kept = KeptPoints.of(inst.front, inst.trans, inst.cloud)
     return relaxation(inst.arrival, kept, inst.device, inst.unit, upper, time_limit,
-                      deterministic=deterministic, every_column=every_column)
+                      deterministic=deterministic, every_column=every_column, vertex=vertex)
 
 
 def balanced_rounding(relaxed: LpBound, inst: ddp.Instance, min_share: float = 1e-3,
@@ -232,12 +238,13 @@ def state_cut(arrival: np.ndarray, kept: KeptPoints, start: int, front_free: flo
 def relaxation(arrival: np.ndarray, kept: KeptPoints, device: np.ndarray, unit: np.ndarray,
                upper: float, time_limit: float, initial_front: np.ndarray | None = None,
                initial_cloud: np.ndarray | None = None, deterministic: bool = False,
-               every_column: bool = False) -> LpBound:
+               every_column: bool = False, vertex: bool = False) -> LpBound:
     """The relaxation of events with the given kept points (see the module docstring).
 
     ``initial_front[d]`` / ``initial_cloud[u]``: free times of devices and units before the
     first event (0 when not given). With exactly one device and one unit given, ``slopes``
     of the result holds the duals of their two rows (the bound's slopes in F and C).
+    ``vertex``: solved for a basic solution (``VERTEX_METHODS``).
     """
     started = time.perf_counter()
     highspy = _highspy()
@@ -329,7 +336,7 @@ def relaxation(arrival: np.ndarray, kept: KeptPoints, device: np.ndarray, unit: 
     lp.a_matrix_.value_ = values[order][entries]
     value, reduced, status, slopes = -np.inf, np.zeros(num_cols), "not solved", None
     point_share = None
-    methods = DETERMINISTIC_METHODS if deterministic else METHODS
+    methods = VERTEX_METHODS if vertex else DETERMINISTIC_METHODS if deterministic else METHODS
     for method, share in zip(methods, (SIMPLEX_SHARE, 1.0)[-len(methods):], strict=True):
         remaining = float(time_limit) - (time.perf_counter() - started)
         if remaining <= 0:

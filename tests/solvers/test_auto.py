@@ -75,17 +75,18 @@ def test_auto_never_worse_than_its_hint(seed):
 def test_the_relaxation_is_solved_by_interior_point_where_devices_share_a_unit(monkeypatch):
     """Where devices share a unit every run rounds the interior-point solution (the
     deterministic method's: balanced, it rounds better than a simplex vertex); a device with
-    its own unit keeps the method its run asks for. (A vertex, by simplex, may follow where
-    devices share a unit: ``vertex.complete_vertex``.)"""
+    its own unit keeps the method its run asks for. (A vertex may follow where devices share a
+    unit: ``vertex.complete_vertex``.)"""
     import instances
     import solvers.auto
 
     asked = []
     solved = solvers.auto.lp_bound
 
-    def recording(block, upper, *, time_limit, deterministic):
-        asked.append(deterministic)
-        return solved(block, upper, time_limit=time_limit, deterministic=deterministic)
+    def recording(block, upper, *, time_limit, deterministic=False, vertex=False):
+        asked.append("vertex" if vertex else deterministic)
+        return solved(block, upper, time_limit=time_limit, deterministic=deterministic,
+                      vertex=vertex)
 
     monkeypatch.setattr(solvers.auto, "lp_bound", recording)
     # paper's near-identical events: neither is proven before the relaxation
@@ -96,7 +97,7 @@ def test_the_relaxation_is_solved_by_interior_point_where_devices_share_a_unit(m
         asked.clear()
         solve(inst, "auto", time_limit=2)
         assert asked[0] == expected
-        assert asked[1:] in ([], [False] if expected else [])
+        assert asked[1:] in ([], ["vertex"] if expected else [])
 
 
 def test_the_relaxation_vertex_is_completed_where_devices_share_a_unit(make_random):

@@ -25,6 +25,18 @@ def test_bound_never_above_the_optimum(inst):
     assert relaxed.allowed().shape == relaxed.reduced_cost.shape
 
 
+@settings(max_examples=30)
+@given(inst=any_instances(kind="int", max_n=8, max_k=3))
+def test_a_vertex_has_the_relaxation_bound_and_a_share_per_column(inst):
+    """``vertex=True`` (interior point and crossover) solves the same relaxation: the same
+    bound, below the optimum, and each event's shares summing to one."""
+    opt = solve(inst, "brute").objective
+    vertex = lp_bound(inst, opt, vertex=True)
+    assert vertex.value == pytest.approx(lp_bound(inst, opt).value, rel=1e-6, abs=1e-6)
+    assert vertex.value <= opt * (1 + 1e-9) + 1e-9
+    np.testing.assert_allclose(vertex.point_share.sum(axis=1), 1.0, atol=1e-6)
+
+
 def test_bound_is_tight_on_a_loaded_unit(make_random):
     """Arrivals at 0 on one device and unit: the relaxation is within 1% of the optimum."""
     inst = make_random(30, 4)

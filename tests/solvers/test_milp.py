@@ -30,7 +30,7 @@ def _run_claiming(make_random, claimed_share: float):
 
 def test_an_objective_within_tolerances_below_the_schedule_keeps_the_bound(make_random):
     share = 1 - TOLERANCE_MISMATCH / 4
-    inst, problem, start, run, opt = _run_claiming(make_random, share)
+    _, problem, start, run, opt = _run_claiming(make_random, share)
     outcome = convert_highs(problem, start, run, [], 5)
     assert outcome.lower_bound == pytest.approx(opt * share, rel=1e-12)
     assert "within its tolerances" in outcome.message
@@ -38,7 +38,7 @@ def test_an_objective_within_tolerances_below_the_schedule_keeps_the_bound(make_
 
 def test_an_objective_within_tolerances_above_the_schedule_lowers_the_bound(make_random):
     share = 1 + TOLERANCE_MISMATCH / 4
-    inst, problem, start, run, opt = _run_claiming(make_random, share)
+    _, problem, start, run, opt = _run_claiming(make_random, share)
     outcome = convert_highs(problem, start, run, [], 5)
     # HiGHS's bound (share * opt) less the excess of its objective over the makespan
     assert outcome.lower_bound == pytest.approx(opt, rel=1e-9)

@@ -34,7 +34,7 @@ def _split_relaxation(make_random):
     for seed in range(40):
         inst = make_random(30, seed, k=6, devices=3, cloud_units=1)
         upper = ddp.run_policy(inst, "ddp").makespan
-        relaxed = lp.lp_bound(inst, upper)
+        relaxed = lp.lp_bound(inst, upper, vertex=True)
         split = split_events(relaxed)
         if split is not None and split.any():
             return inst, relaxed, split
@@ -57,7 +57,7 @@ def test_the_completion_keeps_the_vertex_and_beats_its_rounding(make_random):
 @settings(max_examples=15)
 @given(inst=instances(max_n=6, max_k=2, kind="int", **MULTI_DEVICE))
 def test_nothing_to_complete_without_a_split_event(inst):
-    relaxed = lp.lp_bound(inst, ddp.run_policy(inst, "ddp").makespan)
+    relaxed = lp.lp_bound(inst, ddp.run_policy(inst, "ddp").makespan, vertex=True)
     split = split_events(relaxed)
     if split is None or not split.any():
         assert complete_vertex(inst, relaxed, time_limit=5) is None
