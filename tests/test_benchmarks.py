@@ -97,3 +97,16 @@ def test_the_deciding_device_waited_behind_the_others_unit_work(pair):
                        minlength=inst.devices)
     assert np.all(behind >= 0.0)
     assert np.all(behind <= sent * np.count_nonzero(inst.device == deciding) + 1e-9)
+
+
+table4 = benchmark("bench_table4")
+
+
+def test_table4_cells_are_the_paper_shapes_of_the_gap_experiment():
+    cells = table4.table4_cells([32, 128])
+    assert sorted(table4.label(row.key) for row in cells) == sorted(
+        f"{network} {count}" for network in ("i3d", "i3d_r50", "resnet3d50")
+        for count in (32, 128))
+    assert all("/paper/" in row.key and "streams=per-device" in row.key for row in cells)
+    assert table4.summary([{"gap": 5e-5}, {"gap": 3e-4}, {"gap": 1e-4}]) == (
+        "0.0100% (0.0300), 2 of 3 within 0.01%")
