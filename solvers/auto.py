@@ -206,7 +206,8 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
             search_windows(LNS_SHARE)
         if not exact and not deterministic and bound < best_value * (1 - VERTEX_GAP):
             # a vertex of the relaxation, its split events chosen together
-            vertex = lp_bound(block, best_value, time_limit=lp_seconds, vertex=True)
+            vertex = lp_bound(block, best_value, vertex=True, time_limit=min(
+                lp_seconds, max(0.05, deadline - time.perf_counter())))
             bound = max(bound, min(best_value, vertex.value))
             split = split_events(vertex)
             stats["vertex_split"] = None if split is None else int(split.sum())

@@ -1,10 +1,11 @@
 """The relaxation's vertex completed exactly: a schedule where many devices share a unit.
 
-A simplex solution of the LP relaxation (``lp``) gives most events one point and splits a few
-(tens of 2000 on Table 4's `paper` shapes) between two. Rounding each split event alone moves
-its device's or the unit's work by a whole point and lands percents above the bound; choosing
-the split events together, every other event kept at its vertex point, is a small MILP
-(``milp-highs`` on the instance with those events fixed) that lands close to it.
+A basic solution (a vertex) of the LP relaxation (``lp``, ``vertex=True``) gives most events
+one point and splits a few between two. Rounding each split event alone moves its device's or
+the unit's work by a whole point and can land percents above the bound; choosing the split
+events together, every other event kept at its vertex point, is a small MILP (``milp-highs``
+on the instance with those events fixed) that can land close to it (docs/solvers.md,
+"Paper-scale results").
 
 * ``fixed_except``: an instance whose events outside a set keep one point, given choices.
 * ``complete_vertex``: the vertex's split events chosen together by HiGHS, the rest fixed.
