@@ -1,4 +1,4 @@
-"""`auto` on Table 4's `paper` shapes: certified gaps at the issue's limit, optionally beside
+"""`auto` on Table 4's `paper` shapes: certified gaps at a time limit, optionally beside
 another tree in a second process, side by side.
 
 The instances are the first seeds of the `paper` cells of `ddp experiment gap` with Table 4's
@@ -8,7 +8,7 @@ time_limit=...)` (the default run, not deterministic) on every instance, one aft
 in its own process; with ``--baseline`` both processes run at once, so that the machine's load
 is the same for both. The script prints every instance's certified gap
 ``(objective - lower_bound) / objective`` and, per cell, the median, the largest and how many
-are within 0.01% (the issue's target at these sizes).
+are within 0.01% (the target docs/solvers.md measures these sizes against).
 
     python benchmarks/bench_table4.py [--devices 32,128] [--seeds 4] [--time-limit 60]
         [--baseline DIR]
