@@ -47,7 +47,7 @@ from .lns import improve_by_windows, polish
 from .lp import best_rounding, lp_bound, state_cut
 from .milp import solve_highs
 from .result import Outcome, proven
-from .vertex import complete_vertex, rechoose, split_events
+from .vertex import complete_vertex, split_events
 
 # Shares of the time limit: window search first (cheap, strong), then the LP bound, then the
 # exact search with what is left (its state budget when deterministic).
@@ -214,14 +214,9 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
             if split is not None and 0 < split.sum() <= VERTEX_MAX_SPLIT:
                 seconds = min(VERTEX_SHARE * limit, max(0.0, deadline - time.perf_counter()))
                 before = best_value
-                found = complete_vertex(block, vertex, seconds / 2, hint=best)
+                found = complete_vertex(block, vertex, seconds, hint=best)
                 best, best_value = _better(block, found, best, best_value)
                 stats["vertex"] = best_value
-                # the schedule itself, its events the vertex splits re-chosen
-                left = min(seconds / 2, max(0.0, deadline - time.perf_counter()))
-                best, best_value = _better(block, rechoose(block, best, split, left), best,
-                                           best_value)
-                stats["vertex_rechosen"] = best_value
                 if best_value < before and not proven(best_value, bound):
                     search_windows(DEVICE_POLISH_SHARE / 2, short=True)
     if not exact and bound < best_value * (1 - DEVICE_GAP):

@@ -109,5 +109,5 @@ def test_the_relaxation_vertex_is_completed_where_devices_share_a_unit(make_rand
     inst, _, split = _split_relaxation(make_random)
     default = solve(inst, "auto", time_limit=5)
     assert default.stats["vertex_split"] == int(split.sum())
-    assert default.stats["vertex"] >= default.stats["vertex_rechosen"] >= default.objective - 1e-9
+    assert default.stats["vertex"] >= default.objective - 1e-9
     assert "vertex_split" not in solve(inst, "auto", time_limit=5, deterministic=True).stats

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import ddp
 from solvers import lp
-from solvers.vertex import complete_vertex, fixed_except, rechoose, split_events
+from solvers.vertex import complete_vertex, fixed_except, split_events
 from tests.helpers import MULTI_DEVICE, any_instances_with_choices, instances
 
 
@@ -65,14 +65,3 @@ def test_nothing_to_complete_without_a_split_event(inst):
         completed = complete_vertex(inst, relaxed, time_limit=5)
         assert completed is not None
         np.testing.assert_array_equal(completed[~split], relaxed.rounded()[~split])
-
-
-def test_rechosen_events_only_improve_the_schedule(make_random):
-    """HiGHS starts from the schedule: the events outside the set keep their points, and the
-    makespan never rises."""
-    inst, _, split = _split_relaxation(make_random)
-    schedule = ddp.run_policy(inst, "ddp").choices
-    rechosen = rechoose(inst, schedule, split, time_limit=20)
-    assert rechosen is not None
-    np.testing.assert_array_equal(rechosen[~split], schedule[~split])
-    assert ddp.evaluate(inst, rechosen).makespan <= ddp.evaluate(inst, schedule).makespan
