@@ -76,9 +76,10 @@ def main() -> None:
         loading = [int(d) for d in np.argsort(-behind) if behind[d] > 0][:3 * args.set_size]
         others = rng.choice(loading, size=min(args.set_size - 1, len(loading)), replace=False)
         free = [deciding, *(int(d) for d in others)]
-        found = solve(fixed_except(inst, choices, np.isin(inst.device, free)), "milp-highs",
+        freed = np.isin(inst.device, free)
+        found = solve(fixed_except(inst, choices, freed), "milp-highs",
                       time_limit=args.sub_seconds, hint=choices)
-        candidate = np.where(np.isin(inst.device, free), found.choices, choices)
+        candidate = np.where(freed, found.choices, choices)
         makespan = float(ddp.evaluate(inst, candidate).makespan)
         if makespan < value:
             choices, value = candidate, makespan

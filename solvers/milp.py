@@ -503,6 +503,7 @@ def _claimed(problem: Problem, run: HighsRun) -> tuple[float, float | None]:
 
 
 def _agree(claimed: float, makespan: float | None, rtol: float = 1e-6) -> bool:
+    """HiGHS's objective is its schedule's makespan within ``rtol`` (relative)."""
     return makespan is not None and abs(claimed - makespan) <= rtol * max(1.0, abs(claimed))
 
 

@@ -79,7 +79,6 @@ def test_the_column_generation_bound_is_below_the_optimum(inst):
     assert bound == pytest.approx(master, rel=1e-6, abs=1e-6)
 
 
-
 device_sets = benchmark("bench_device_sets")
 
 
