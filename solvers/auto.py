@@ -13,13 +13,14 @@
    window search (where devices share a unit, the interior-point solution in every run); in a
    default run, where devices share a unit, a vertex of the relaxation with its split events
    chosen together by HiGHS, every other event at its vertex point
-   (``vertex.complete_vertex``); where devices share a unit and the bounds leave more than
-   ``DEVICE_GAP``, the device bound (``devices.device_bound``), schedules fitted to it
-   (``best_fitted``) and, where its fixed point settles, each device re-chosen whole
-   (``refit_devices``); then, with the time left, ``dp`` with the relaxation's affine cuts in
-   the state (``lp.state_cut``), or, where devices share a unit, ``milp-highs`` warm-started
-   from the best schedule (when deterministic: ``cpsat`` on blocks of at most 300 events, more
-   windows on larger ones).
+   (``vertex.complete_vertex``), and where that does not beat the schedule, the schedule's
+   own events the vertex splits chosen the same way (``vertex.rechoose``); where devices share
+   a unit and the bounds leave more than ``DEVICE_GAP``, the device bound
+   (``devices.device_bound``), schedules fitted to it (``best_fitted``) and, where its fixed
+   point settles, each device re-chosen whole (``refit_devices``); then, with the time left,
+   ``dp`` with the relaxation's affine cuts in the state (``lp.state_cut``), or, where devices
+   share a unit, ``milp-highs`` warm-started from the best schedule (when deterministic:
+   ``cpsat`` on blocks of at most 300 events, more windows on larger ones).
 4. The reported bound is the largest valid one: the search's, ``min(incumbent, LP bound)``,
    and the cheap combinatorial bounds; the objective is re-evaluated on the whole instance.
 
@@ -47,7 +48,7 @@ from .lns import improve_by_windows, polish
 from .lp import best_rounding, lp_bound, state_cut
 from .milp import solve_highs
 from .result import Outcome, proven
-from .vertex import complete_vertex, split_events
+from .vertex import complete_vertex, rechoose, split_events
 
 # Shares of the time limit: window search first (cheap, strong), then the LP bound, then the
 # exact search with what is left (its state budget when deterministic).
@@ -85,7 +86,8 @@ DEVICE_FIT_WORK_PER_SECOND = 20_000_000
 REFIT_WORK_PER_SECOND = 20_000_000  # devices.refit_devices, where the device bound rose
 DEVICE_POLISH_SHARE = 0.1  # windows on a fitted schedule that beat the others
 # the relaxation's vertex completed exactly (vertex.complete_vertex) where devices share a unit:
-# at most this share of the limit, only where the vertex splits at most VERTEX_MAX_SPLIT events
+# at most this share of the limit (and as much again for vertex.rechoose where the completion
+# does not beat the schedule), only where the vertex splits at most VERTEX_MAX_SPLIT events
 # and the schedule is more than VERTEX_GAP above the bound (its other events fixed, the
 # completion lands some hundredths of a percent above the bound: closer than that, it only
 # takes time from HiGHS's search; Table 4's 32-device shapes stand at 0.02-0.05% there)
@@ -217,6 +219,14 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
                 found = complete_vertex(block, vertex, seconds, hint=best)
                 best, best_value = _better(block, found, best, best_value)
                 stats["vertex"] = best_value
+                if best_value >= before:
+                    # the vertex's fixed part worse than the schedule's: the schedule itself,
+                    # the events the vertex splits re-chosen, in a share of its own
+                    seconds = min(VERTEX_SHARE * limit,
+                                  max(0.0, deadline - time.perf_counter()))
+                    best, best_value = _better(block, rechoose(block, best, split, seconds),
+                                               best, best_value)
+                    stats["vertex_rechosen"] = best_value
                 if best_value < before and not proven(best_value, bound):
                     search_windows(DEVICE_POLISH_SHARE / 2, short=True)
     if not exact and bound < best_value * (1 - DEVICE_GAP):

@@ -8,7 +8,13 @@ on the instance with those events fixed) that can land close to it (docs/solvers
 "Paper-scale results").
 
 * ``fixed_except``: an instance whose events outside a set keep one point, given choices.
+* ``rechoose``: some events of a schedule chosen together by HiGHS, the rest kept.
 * ``complete_vertex``: the vertex's split events chosen together by HiGHS, the rest fixed.
+
+Where a device's work balances against the unit's (Table 4's resnet3d50 and i3d_r50 shapes)
+the vertex's fixed part is the better base; where it does not (i3d), the schedule's own
+events, those the vertex splits re-chosen, can be: ``auto`` tries the second where the first
+does not beat the schedule.
 """
 
 from __future__ import annotations
@@ -43,6 +49,18 @@ def split_events(relaxed: LpBound) -> np.ndarray | None:
     return np.count_nonzero(relaxed.point_share > SPLIT, axis=1) > 1
 
 
+def rechoose(inst: ddp.Instance, choices: np.ndarray, free: np.ndarray,
+             time_limit: float) -> np.ndarray | None:
+    """``choices`` with the events of the mask ``free`` chosen together by HiGHS among all
+    their points, every other event kept (within ``time_limit`` seconds, from ``choices``).
+    None without a solution."""
+    found = solve_highs(fixed_except(inst, choices, free), time_limit=time_limit,
+                        hint=choices)
+    if found.failed:
+        return None
+    return np.where(free, found.choices, choices)
+
+
 def complete_vertex(inst: ddp.Instance, relaxed: LpBound, time_limit: float,
                     hint: np.ndarray | None = None) -> np.ndarray | None:
     """Choices: the vertex's point for every event it does not split, the split ones chosen
@@ -52,9 +70,5 @@ def complete_vertex(inst: ddp.Instance, relaxed: LpBound, time_limit: float,
     if split is None or not split.any():
         return None
     vertex = relaxed.rounded()
-    choices = vertex if hint is None else np.where(split, hint, vertex)
-    found = solve_highs(fixed_except(inst, choices, split), time_limit=time_limit,
-                        hint=choices)
-    if found.failed:
-        return None
-    return np.where(split, found.choices, vertex)
+    return rechoose(inst, vertex if hint is None else np.where(split, hint, vertex), split,
+                    time_limit)

@@ -111,3 +111,18 @@ def test_the_relaxation_vertex_is_completed_where_devices_share_a_unit(make_rand
     assert default.stats["vertex_split"] == int(split.sum())
     assert default.stats["vertex"] >= default.objective - 1e-9
     assert "vertex_split" not in solve(inst, "auto", time_limit=5, deterministic=True).stats
+
+
+def test_the_schedule_is_rechosen_where_the_vertex_completion_does_not_win(make_random,
+                                                                         monkeypatch):
+    """Where the vertex's completion does not beat the schedule, the schedule's own events
+    that the vertex splits are re-chosen (``vertex.rechoose``), and the result keeps the
+    better of the two."""
+    from solvers import auto
+    from tests.solvers.test_vertex import _split_relaxation
+
+    inst, _, _ = _split_relaxation(make_random)
+    monkeypatch.setattr(auto, "complete_vertex", lambda *args, **kwargs: None)
+    result = solve(inst, "auto", time_limit=5)
+    assert "vertex_rechosen" in result.stats
+    assert result.stats["vertex_rechosen"] >= result.objective - 1e-9

@@ -1,6 +1,9 @@
-"""``vertex``: events fixed at given points, and the relaxation's vertex completed exactly."""
+"""``vertex``: events fixed at given points, some events of a schedule re-chosen together, and
+the relaxation's vertex completed exactly."""
 
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 from hypothesis import given, settings
@@ -8,7 +11,7 @@ from hypothesis import strategies as st
 
 import ddp
 from solvers import lp
-from solvers.vertex import complete_vertex, fixed_except, split_events
+from solvers.vertex import complete_vertex, fixed_except, rechoose, split_events
 from tests.helpers import MULTI_DEVICE, any_instances_with_choices, instances
 
 
@@ -27,6 +30,25 @@ def test_fixed_events_keep_their_point_whatever_is_chosen(pair, data):
     got = ddp.evaluate(fixed, other)
     assert got.makespan == expected.makespan
     np.testing.assert_array_equal(got.finish_cloud, expected.finish_cloud)
+
+
+@settings(max_examples=25)
+@given(pair=any_instances_with_choices(max_n=6, max_k=2), data=st.data())
+def test_rechosen_events_are_the_best_with_the_rest_kept(pair, data):
+    """The free events chosen together reach the best makespan over every choice of them
+    (brute force), the other events keep their points."""
+    inst, choices = pair
+    free = np.array(data.draw(st.lists(st.booleans(), min_size=inst.n, max_size=inst.n)),
+                    dtype=bool)
+    found = rechoose(inst, choices, free, time_limit=20)
+    assert found is not None
+    np.testing.assert_array_equal(found[~free], choices[~free])
+    best = np.inf
+    for points in itertools.product(range(inst.k + 1), repeat=int(free.sum())):
+        tried = choices.copy()
+        tried[free] = points
+        best = min(best, ddp.evaluate(inst, tried).makespan)
+    assert ddp.evaluate(inst, found).makespan <= best * (1 + 1e-6) + 1e-9
 
 
 def _split_relaxation(make_random):
