@@ -1,17 +1,17 @@
 """`auto` on Table 4's `paper` shapes: certified gaps at a time limit, optionally beside
 another tree in a second process, side by side.
 
-The instances are the first seeds of the `paper` cells of `ddp experiment gap` with Table 4's
-shapes (n over 1-5000, 0-720 ms, a stream per device, one unit; 32 and 128 devices by default),
-generated in each tree with the same arguments. Each tree runs `solve(inst, "auto",
-time_limit=...)` (the default run, not deterministic) on every instance, one after the other,
-in its own process; with ``--baseline`` both processes run at once, so that the machine's load
-is the same for both. The script prints every instance's certified gap
-``(objective - lower_bound) / objective`` and, per cell, the median, the largest and how many
-are within 0.01% (the target docs/solvers.md measures these sizes against).
+The instances are ``--seeds`` seeds (from ``--first-seed``) of the `paper` cells of `ddp
+experiment gap` with Table 4's shapes (n over 1-5000, 0-720 ms, a stream per device, one unit;
+32 and 128 devices by default), generated in each tree with the same arguments. Each tree
+runs `solve(inst, "auto", time_limit=...)` (the default run, not deterministic) on every
+instance, one after the other, in its own process; with ``--baseline`` both processes run at
+once, so that the machine's load is the same for both. The script prints every instance's
+certified gap ``(objective - lower_bound) / objective`` and, per cell, the median, the largest
+and how many are within 0.01% (the target docs/solvers.md measures these sizes against).
 
-    python benchmarks/bench_table4.py [--devices 32,128] [--seeds 4] [--time-limit 60]
-        [--baseline DIR]
+    python benchmarks/bench_table4.py [--devices 32,128] [--seeds 4] [--first-seed 0]
+        [--time-limit 60] [--baseline DIR]
 
 ``DIR`` holds the packages of an earlier commit, e.g.
 
@@ -47,13 +47,13 @@ def table4_cells(devices: list[int]) -> list:
             and any(text in row.key for text in wanted)]
 
 
-def run_child(devices: list[int], seeds: int, time_limit: float) -> None:
+def run_child(devices: list[int], seeds: range, time_limit: float) -> None:
     """Solve every instance in this process (the tree on ``sys.path``); one JSON line each."""
     import instances
     from solvers import solve
 
     for row in table4_cells(devices):
-        for seed in range(seeds):
+        for seed in seeds:
             inst = instances.generate(seed=seed, **row.generate_kwargs())
             started = time.perf_counter()
             result = solve(inst, "auto", time_limit=time_limit)
@@ -67,7 +67,8 @@ def run_child(devices: list[int], seeds: int, time_limit: float) -> None:
 def start_tree(tree: Path, args) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(tree)}
     return subprocess.Popen([sys.executable, __file__, "--child", "--devices", args.devices,
-                             "--seeds", str(args.seeds), "--time-limit", str(args.time_limit)],
+                             "--seeds", str(args.seeds), "--first-seed", str(args.first_seed),
+                             "--time-limit", str(args.time_limit)],
                             env=env, cwd=tree, stdout=subprocess.PIPE, text=True)
 
 
@@ -87,13 +88,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", default="32,128", help="device counts, comma-separated")
     parser.add_argument("--seeds", type=int, default=4, help="instances per cell (default 4)")
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="the cells' seeds from this one on (default 0)")
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--baseline", type=Path, help="a folder with an earlier tree's packages")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     devices = [int(text) for text in args.devices.split(",")]
     if args.child:
-        run_child(devices, args.seeds, args.time_limit)
+        run_child(devices, range(args.first_seed, args.first_seed + args.seeds),
+                  args.time_limit)
         return
     trees = {"this tree": HERE}
     if args.baseline:
