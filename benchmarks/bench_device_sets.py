@@ -24,7 +24,7 @@ import ddp
 import instances
 from experiments.specs import gap_cells
 from solvers import solve
-from solvers.vertex import fixed_except
+from solvers.vertex import rechoose
 
 DEFAULT_CELL = ("gap/i3d/edge-wifi/n=normal:1-5000/interval=0-720/devices=128/units=1/"
                 "streams=per-device")
@@ -77,9 +77,9 @@ def main() -> None:
         others = rng.choice(loading, size=min(args.set_size - 1, len(loading)), replace=False)
         free = [deciding, *(int(d) for d in others)]
         freed = np.isin(inst.device, free)
-        found = solve(fixed_except(inst, choices, freed), "milp-highs",
-                      time_limit=args.sub_seconds, hint=choices)
-        candidate = np.where(freed, found.choices, choices)
+        candidate = rechoose(inst, choices, freed, args.sub_seconds)
+        if candidate is None:  # HiGHS failed: nothing to compare
+            continue
         makespan = float(ddp.evaluate(inst, candidate).makespan)
         if makespan < value:
             choices, value = candidate, makespan

@@ -132,13 +132,17 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
     exact = _exact_for(block)
     grow_beams = not exact
 
+    def within_deadline(seconds: float) -> float:
+        """``seconds``, or the time left before the deadline where that is less."""
+        return min(seconds, max(0.0, deadline - time.perf_counter()))
+
     def search_windows(share: float, short: bool = False) -> None:
         """Windows on ``best`` for ``share`` of the limit; ``short``: ``lns.polish``, at most
         ``SHORT_SWEEPS`` windows an event."""
         nonlocal best, best_value
         seconds = share * limit
         if not deterministic:
-            seconds = min(seconds, max(0.0, deadline - time.perf_counter()))
+            seconds = within_deadline(seconds)
         time_limit = 10 * limit if deterministic else seconds
         if short:
             windows = SHORT_SWEEPS * block.n
@@ -214,7 +218,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
             split = split_events(vertex)
             stats["vertex_split"] = None if split is None else int(split.sum())
             if split is not None and 0 < split.sum() <= VERTEX_MAX_SPLIT:
-                seconds = min(VERTEX_SHARE * limit, max(0.0, deadline - time.perf_counter()))
+                seconds = within_deadline(VERTEX_SHARE * limit)
                 before = best_value
                 found = complete_vertex(block, vertex, seconds, hint=best)
                 best, best_value = _better(block, found, best, best_value)
@@ -222,8 +226,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
                 if best_value >= before:
                     # the vertex's fixed part worse than the schedule's: the schedule itself,
                     # the events the vertex splits re-chosen, in a share of its own
-                    seconds = min(VERTEX_SHARE * limit,
-                                  max(0.0, deadline - time.perf_counter()))
+                    seconds = within_deadline(VERTEX_SHARE * limit)
                     best, best_value = _better(block, rechoose(block, best, split, seconds),
                                                best, best_value)
                     stats["vertex_rechosen"] = best_value
