@@ -1,7 +1,9 @@
-"""``milp``: how HiGHS's answer is read when its objective and its schedule disagree."""
+"""``milp``: how HiGHS's answer is read when its objective and its schedule disagree, and the
+options it runs with."""
 
 from __future__ import annotations
 
+import importlib.metadata
 from dataclasses import replace
 from types import SimpleNamespace
 
@@ -10,7 +12,14 @@ import pytest
 import ddp
 from solvers.bounds import own_bound
 from solvers.improve import warm_start
-from solvers.milp import TOLERANCE_MISMATCH, build, convert_highs, run_highs
+from solvers.milp import (
+    FOURIER_MOTZKIN_RULE,
+    TOLERANCE_MISMATCH,
+    build,
+    convert_highs,
+    presolve_options,
+    run_highs,
+)
 
 
 def _run_claiming(make_random, claimed_share: float):
@@ -51,3 +60,25 @@ def test_a_far_objective_leaves_the_bound_to_ours(make_random):
     assert outcome.lower_bound <= own_bound(inst, time_limit=5) * (1 + 1e-12)
     assert outcome.lower_bound <= opt
     assert "does not match" in outcome.message
+
+
+@pytest.mark.parametrize(("release", "options"), [
+    ("1.15.2", {}),
+    ("1.16.0", {"presolve_rule_off": 1 << FOURIER_MOTZKIN_RULE}),
+    ("1.17.0rc1", {"presolve_rule_off": 1 << FOURIER_MOTZKIN_RULE}),
+    ("2.0", {"presolve_rule_off": 1 << FOURIER_MOTZKIN_RULE}),
+])
+def test_fourier_motzkin_is_switched_off_from_the_release_that_has_it(monkeypatch, release,
+                                                                        options):
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: release)
+    assert presolve_options() == options
+
+
+def test_a_run_carries_the_presolve_options(make_random):
+    inst = make_random(6, 3, k=3, devices=2, cloud_units=1)
+    problem = build(inst, warm_start(inst))
+    run_highs(problem, 20, None, False, True)
+    highs = problem.prob.solverModel
+    for key, value in presolve_options().items():
+        read = highs.getOptionValue(key)  # highspy 1.16 returns (status, value)
+        assert (read[1] if isinstance(read, tuple) else read) == value
