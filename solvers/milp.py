@@ -151,7 +151,9 @@ def build(inst: ddp.Instance, start: np.ndarray, form: str = MAKESPAN_FORM,
             float(c) * v for c, v in zip(row.coefficients, x[row.event], strict=True))
         prob += times[row.left] >= right + float(row.constant) + work, row.name
 
-    prob += times[model.feed(one_point, add_row, form)]
+    # events that keep one point (the restricted models of ``vertex``) are folded away where
+    # the form allows (``Model.folded``)
+    prob += times[model.feed(one_point, add_row, form, fold=form == MAKESPAN_FORM)]
     problem = Problem(inst, model, scale, prob, x, times)
     # the model has only kept points: a dropped point's start moves to one at least as good
     problem.set_start(model.kept.choices_of(model.kept.columns_of(start)))
@@ -422,18 +424,22 @@ class HighsRun:
 
 # HiGHS 1.16's presolve rule "Fourier-Motzkin" (bit 22 of ``presolve_rule_off``, in the order
 # of the rule names HiGHS prints) reads neither the time limit nor an interrupt, and runs far
-# past the limit on models where most events keep one point (docs/solvers.md, "Known solver
-# defects"). Earlier versions have no such rule.
+# past the limit on models where most events keep one point, their rows chains of constants
+# (docs/solvers.md, "Known solver defects"); elsewhere HiGHS keeps its default. Earlier
+# versions have no such rule.
 FOURIER_MOTZKIN_RULE = 22
 FOURIER_MOTZKIN_SINCE = (1, 16)
+# the share of events with one kept point from which a model is run without it
+FIXED_SHARE = 0.5
 
 
-def presolve_options() -> dict[str, int]:
-    """HiGHS options for our models: presolve without its Fourier-Motzkin rule where the
-    installed HiGHS has it."""
+def presolve_options(model: Model) -> dict[str, int]:
+    """HiGHS options for ``model``: presolve without its Fourier-Motzkin rule where most events
+    keep one point and the installed HiGHS has the rule."""
     release = importlib.metadata.version("highspy").split(".")
     version = tuple(int(re.match(r"\d*", part).group() or 0) for part in release[:2])
-    if version < FOURIER_MOTZKIN_SINCE:
+    fixed = np.count_nonzero(model.kept.count == 1)
+    if version < FOURIER_MOTZKIN_SINCE or fixed <= FIXED_SHARE * len(model.kept.count):
         return {}
     return {"presolve_rule_off": 1 << FOURIER_MOTZKIN_RULE}
 
@@ -494,7 +500,7 @@ def run_highs(problem: Problem, time_limit: float, threads: int | None, msg: boo
                                 time.perf_counter() + seconds + STOP_GRACE_SECONDS)
 
     solver = WarmHiGHS(msg=msg, timeLimit=time_limit, threads=threads, mip_rel_gap=0.0,
-                       mip_abs_gap=0.0, **presolve_options())
+                       mip_abs_gap=0.0, **presolve_options(problem.model))
     with quiet_stdout(not msg), native_call("HiGHS"):
         problem.prob.solve(solver)
     highs = problem.prob.solverModel

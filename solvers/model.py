@@ -62,6 +62,45 @@ class Row:
     coefficients: np.ndarray | None = None
 
 
+NEGATIVE_INFINITY = float("-inf")
+
+
+@dataclass(frozen=True)
+class Path:
+    """The longest path to a time in max-plus: ``max(constant, max_k time_k + lengths[k])``."""
+
+    constant: float
+    lengths: dict[Variable, float]
+
+    @staticmethod
+    def at(variable: Variable) -> Path:
+        return Path(NEGATIVE_INFINITY, {variable: 0.0})
+
+    def plus(self, length: float) -> Path:
+        return Path(self.constant + length, {k: v + length for k, v in self.lengths.items()})
+
+    def joined(self, constant: float) -> Path:
+        return Path(max(self.constant, constant), self.lengths)
+
+    def joined_path(self, other: Path) -> Path:
+        lengths = dict(self.lengths)
+        for k, v in other.lengths.items():
+            lengths[k] = max(lengths.get(k, NEGATIVE_INFINITY), v)
+        return Path(max(self.constant, other.constant), lengths)
+
+    def rows(self, name: str, left: Variable, event: int | None,
+             coefficients: np.ndarray | None) -> list[Row]:
+        """``left >=`` each term plus the work of ``event``: one row a term."""
+        rows = [Row(f"{name}_{i}", left, k, v, event, coefficients)
+                for i, (k, v) in enumerate(self.lengths.items())]
+        if self.constant > NEGATIVE_INFINITY:
+            rows.append(Row(name, left, None, self.constant, event, coefficients))
+        return rows
+
+
+NO_PATH = Path(NEGATIVE_INFINITY, {})
+
+
 @dataclass(frozen=True)
 class Model:
     """An instance as the model sees it: arrivals, kept points, devices and units.
@@ -145,13 +184,64 @@ class Model:
         raise ValueError(f"objective form must be one of {', '.join(OBJECTIVE_FORMS)}, got "
                          f"{form!r}")
 
+    def folded(self) -> tuple[list[tuple[int, list[Row]]], list[Row]]:
+        """``rows_by_event`` and ``makespan_rows`` with the times of every event that keeps one
+        point folded away.
+
+        Such an event's rows are constants, so each of its times is the longest path to it,
+        ``max(constant, max_k time_k + length_k)`` over the times ``k`` of events that keep
+        several points (``Path``), and a row that reads it becomes one row per term. For any
+        choices the times left are those of the whole model, and the makespan too. What goes
+        is the chains of constant rows, over which HiGHS's presolve can take longer than the
+        whole solve (docs/solvers.md, "Known solver defects").
+        """
+        at_device: dict[int, Path] = {}
+        at_unit: dict[int, Path] = {}
+        events = []
+        for j in range(self.n):
+            d, u = int(self.device[j]), int(self.unit[j])
+            before_front = at_device.get(d, NO_PATH)
+            before_cloud = at_unit.get(u, NO_PATH)
+            if self.kept.count[j] == 1:
+                front, ready, cloud = (float(self.front[j, 0]),
+                                       float(self.trans[j, 0] + self.cloud[j, 0]),
+                                       float(self.cloud[j, 0]))
+                at_device[d] = front_path = before_front.joined(float(self.arrival[j])).plus(front)
+                at_unit[u] = front_path.plus(ready).joined_path(before_cloud.plus(cloud))
+                events.append((j, []))
+                continue
+            width = int(self.kept.count[j])
+            front = self.front[j, :width]
+            cloud = self.cloud[j, :width]
+            front_finish, cloud_finish = (FRONT_FINISH, j), (CLOUD_FINISH, j)
+            rows = before_front.joined(float(self.arrival[j])).rows(
+                f"front_{j}", front_finish, j, front)
+            rows.append(Row(f"ready_{j}", cloud_finish, front_finish, 0, j,
+                            self.trans[j, :width] + cloud))
+            rows += before_cloud.rows(f"unit_{j}", cloud_finish, j, cloud)
+            at_device[d] = Path.at(front_finish)
+            at_unit[u] = Path.at(cloud_finish)
+            events.append((j, rows))
+        first_use = dict.fromkeys(int(u) for u in self.unit)
+        makespan = [row for u in first_use
+                    for row in at_unit[u].rows(f"makespan_{u}", (MAKESPAN, 0), None, None)]
+        return events, makespan
+
     def feed(self, one_point: Callable[[int], None], row: Callable[[Row], None],
-             form: str = MAKESPAN_FORM) -> Variable:
+             form: str = MAKESPAN_FORM, fold: bool = False) -> Variable:
         """Give a builder the whole model: per event its "exactly one point" constraint, then
         its rows; then the rows of the objective in form ``form``. Both builders add
-        constraints in this order. Returns the variable to minimise."""
-        target, objective_rows = self.objective(form)
-        for j, rows in self.rows_by_event():
+        constraints in this order. Returns the variable to minimise. With ``fold`` the events
+        that keep one point are folded away (``folded``; the form must be ``"makespan"``)."""
+        if fold and form != MAKESPAN_FORM and self.n:
+            raise ValueError(f"folding needs the objective form {MAKESPAN_FORM!r}, got {form!r}")
+        if fold and self.n:
+            by_event, objective_rows = self.folded()
+            target = (MAKESPAN, 0)
+        else:
+            target, objective_rows = self.objective(form)
+            by_event = self.rows_by_event()
+        for j, rows in by_event:
             one_point(j)
             for each in rows:
                 row(each)

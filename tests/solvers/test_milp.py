@@ -7,6 +7,7 @@ import importlib.metadata
 from dataclasses import replace
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 import ddp
@@ -20,6 +21,8 @@ from solvers.milp import (
     presolve_options,
     run_highs,
 )
+from solvers.model import Model
+from solvers.vertex import fixed_except
 
 
 def _run_claiming(make_random, claimed_share: float):
@@ -62,23 +65,31 @@ def test_a_far_objective_leaves_the_bound_to_ours(make_random):
     assert "does not match" in outcome.message
 
 
-@pytest.mark.parametrize(("release", "options"), [
-    ("1.15.2", {}),
-    ("1.16.0", {"presolve_rule_off": 1 << FOURIER_MOTZKIN_RULE}),
-    ("1.17.0rc1", {"presolve_rule_off": 1 << FOURIER_MOTZKIN_RULE}),
-    ("2.0", {"presolve_rule_off": 1 << FOURIER_MOTZKIN_RULE}),
+def _restricted(make_random):
+    """A random instance and the same instance with all but two events kept at one point."""
+    inst = make_random(8, 3, k=4, devices=2, cloud_units=1)
+    free = np.zeros(inst.n, dtype=bool)
+    free[[2, 5]] = True
+    return inst, fixed_except(inst, warm_start(inst), free)
+
+
+@pytest.mark.parametrize(("release", "rule_off"), [
+    ("1.15.2", False), ("1.16.0", True), ("1.17.0rc1", True), ("2.0", True),
 ])
-def test_fourier_motzkin_is_switched_off_from_the_release_that_has_it(monkeypatch, release,
-                                                                        options):
+def test_fourier_motzkin_is_off_where_most_events_keep_one_point(monkeypatch, make_random,
+                                                                  release, rule_off):
+    inst, restricted = _restricted(make_random)
     monkeypatch.setattr(importlib.metadata, "version", lambda name: release)
-    assert presolve_options() == options
+    assert presolve_options(Model.of(inst)) == {}
+    expected = {"presolve_rule_off": 1 << FOURIER_MOTZKIN_RULE} if rule_off else {}
+    assert presolve_options(Model.of(restricted)) == expected
 
 
 def test_a_run_carries_the_presolve_options(make_random):
-    inst = make_random(6, 3, k=3, devices=2, cloud_units=1)
-    problem = build(inst, warm_start(inst))
-    run_highs(problem, 20, None, False, True)
-    highs = problem.prob.solverModel
-    for key, value in presolve_options().items():
-        read = highs.getOptionValue(key)  # highspy 1.16 returns (status, value)
-        assert (read[1] if isinstance(read, tuple) else read) == value
+    for inst in _restricted(make_random):
+        problem = build(inst, warm_start(inst))
+        run_highs(problem, 20, None, False, True)
+        read = problem.prob.solverModel.getOptionValue("presolve_rule_off")
+        # highspy 1.16 returns (status, value)
+        value = read[1] if isinstance(read, tuple) else read
+        assert value == presolve_options(problem.model).get("presolve_rule_off", 0)
