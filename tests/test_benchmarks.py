@@ -109,3 +109,12 @@ def test_table4_cells_are_the_paper_shapes_of_the_gap_experiment():
     assert all("/paper/" in row.key and "streams=per-device" in row.key for row in cells)
     assert table4.summary([{"gap": 5e-5}, {"gap": 3e-4}, {"gap": 1e-4}]) == (
         "0.0100% (0.0300), 2 of 3 within 0.01%")
+
+
+restricted = benchmark("bench_restricted")
+
+
+def test_restricted_solves_print_their_seconds_and_gaps():
+    record = {"rechoose_seconds": 4.04, "rechoose_gap": 2.83e-4,
+              "complete_seconds": 103.26, "complete_gap": 0.011907}
+    assert restricted.cells(record).split() == ["4.0", "s", "0.0283%", "103.3", "s", "1.1907%"]
