@@ -24,15 +24,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from bench_table4 import label, table4_cells
-
-HERE = Path(__file__).resolve().parent.parent
+from bench_table4 import label, run_trees, table4_cells
 
 
 def run_child(devices: list[int], seeds: range, time_limit: float, start_limit: float) -> None:
@@ -65,14 +60,6 @@ def run_child(devices: list[int], seeds: range, time_limit: float, start_limit: 
             print(json.dumps(record), flush=True)
 
 
-def start_tree(tree: Path, args) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    return subprocess.Popen([sys.executable, __file__, "--child", "--devices", args.devices,
-                             "--seeds", str(args.seeds), "--time-limit", str(args.time_limit),
-                             "--start-limit", str(args.start_limit)],
-                            env=env, cwd=tree, stdout=subprocess.PIPE, text=True)
-
-
 def cells(record: dict) -> str:
     return (f"{record['rechoose_seconds']:5.1f} s {100 * record['rechoose_gap']:7.4f}%  "
             f"{record['complete_seconds']:5.1f} s {100 * record['complete_gap']:7.4f}%")
@@ -93,15 +80,10 @@ def main() -> None:
     if args.child:
         run_child(devices, range(args.seeds), args.time_limit, args.start_limit)
         return
-    trees = {"this tree": HERE}
-    if args.baseline:
-        trees["baseline"] = args.baseline.resolve()
-    processes = {name: start_tree(tree, args) for name, tree in trees.items()}
-    records = {name: [json.loads(line) for line in process.stdout]
-               for name, process in processes.items()}
-    for name, process in processes.items():
-        if process.wait() != 0:
-            raise SystemExit(f"bench_restricted: the run of {name} failed")
+    records = run_trees(__file__, ["--devices", args.devices, "--seeds", str(args.seeds),
+                                   "--time-limit", str(args.time_limit),
+                                   "--start-limit", str(args.start_limit)], args.baseline)
+    trees = list(records)
     print(f"limit {args.time_limit:g} s a solve; gap over the relaxation; per tree: "
           f"rechoose (seconds, gap), complete_vertex (seconds, gap)")
     print(f"{'cell':<16} {'seed':>4} {'n':>5} {'split':>5} {'start':>8}  "

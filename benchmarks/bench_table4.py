@@ -64,12 +64,23 @@ def run_child(devices: list[int], seeds: range, time_limit: float) -> None:
                               "seconds": time.perf_counter() - started}), flush=True)
 
 
-def start_tree(tree: Path, args) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    return subprocess.Popen([sys.executable, __file__, "--child", "--devices", args.devices,
-                             "--seeds", str(args.seeds), "--first-seed", str(args.first_seed),
-                             "--time-limit", str(args.time_limit)],
-                            env=env, cwd=tree, stdout=subprocess.PIPE, text=True)
+def run_trees(script: str, child_args: list[str],
+              baseline: Path | None) -> dict[str, list[dict]]:
+    """``script --child child_args`` in this tree and, with ``baseline``, in that tree at the
+    same time (each its packages on ``PYTHONPATH``); the JSON lines each printed."""
+    trees = {"this tree": HERE}
+    if baseline:
+        trees["baseline"] = baseline.resolve()
+    processes = {name: subprocess.Popen([sys.executable, script, "--child", *child_args],
+                                        env={**os.environ, "PYTHONPATH": str(tree)}, cwd=tree,
+                                        stdout=subprocess.PIPE, text=True)
+                 for name, tree in trees.items()}
+    records = {name: [json.loads(line) for line in process.stdout]
+               for name, process in processes.items()}
+    for name, process in processes.items():
+        if process.wait() != 0:
+            raise SystemExit(f"{Path(script).stem}: the run of {name} failed")
+    return records
 
 
 def label(cell: str) -> str:
@@ -99,15 +110,10 @@ def main() -> None:
         run_child(devices, range(args.first_seed, args.first_seed + args.seeds),
                   args.time_limit)
         return
-    trees = {"this tree": HERE}
-    if args.baseline:
-        trees["baseline"] = args.baseline.resolve()
-    processes = {name: start_tree(tree, args) for name, tree in trees.items()}
-    records = {name: [json.loads(line) for line in process.stdout]
-               for name, process in processes.items()}
-    for name, process in processes.items():
-        if process.wait() != 0:
-            raise SystemExit(f"bench_table4: the run of {name} failed")
+    records = run_trees(__file__, ["--devices", args.devices, "--seeds", str(args.seeds),
+                                   "--first-seed", str(args.first_seed),
+                                   "--time-limit", str(args.time_limit)], args.baseline)
+    trees = list(records)
     print(f"{'cell':<16} {'seed':>4} {'n':>5}  " + "  ".join(f"{name:>22}" for name in trees))
     for index, record in enumerate(records["this tree"]):
         gaps = "  ".join(f"{100 * records[name][index]['gap']:21.4f}%" for name in trees)
