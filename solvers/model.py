@@ -79,10 +79,10 @@ class Path:
     def plus(self, length: float) -> Path:
         return Path(self.constant + length, {k: v + length for k, v in self.lengths.items()})
 
-    def joined(self, constant: float) -> Path:
+    def at_least(self, constant: float) -> Path:
         return Path(max(self.constant, constant), self.lengths)
 
-    def joined_path(self, other: Path) -> Path:
+    def joined(self, other: Path) -> Path:
         lengths = dict(self.lengths)
         for k, v in other.lengths.items():
             lengths[k] = max(lengths.get(k, NEGATIVE_INFINITY), v)
@@ -162,12 +162,15 @@ class Model:
             last_of_device[d] = j
             last_of_unit[u] = j
 
+    def units_by_first_use(self) -> list[int]:
+        """The units the events use, in the order of their first event."""
+        return list(dict.fromkeys(int(u) for u in self.unit))
+
     def makespan_rows(self) -> list[Row]:
         """``makespan >= cloud_finish[last event of u]`` for each unit ``u`` (first used first)."""
         last_of_unit = {int(u): j for j, u in enumerate(self.unit)}
-        first_use = dict.fromkeys(int(u) for u in self.unit)
         return [Row(f"makespan_{u}", (MAKESPAN, 0), (CLOUD_FINISH, last_of_unit[u]), 0)
-                for u in first_use]
+                for u in self.units_by_first_use()]
 
     def objective(self, form: str = MAKESPAN_FORM) -> tuple[Variable, list[Row]]:
         """The variable to minimise in objective form ``form`` and the rows that define it."""
@@ -200,30 +203,29 @@ class Model:
         events = []
         for j in range(self.n):
             d, u = int(self.device[j]), int(self.unit[j])
-            before_front = at_device.get(d, NO_PATH)
+            # the front starts after the arrival and the device's previous event
+            before_front = at_device.get(d, NO_PATH).at_least(float(self.arrival[j]))
             before_cloud = at_unit.get(u, NO_PATH)
             if self.kept.count[j] == 1:
                 front, ready, cloud = (float(self.front[j, 0]),
                                        float(self.trans[j, 0] + self.cloud[j, 0]),
                                        float(self.cloud[j, 0]))
-                at_device[d] = front_path = before_front.joined(float(self.arrival[j])).plus(front)
-                at_unit[u] = front_path.plus(ready).joined_path(before_cloud.plus(cloud))
+                at_device[d] = front_path = before_front.plus(front)
+                at_unit[u] = front_path.plus(ready).joined(before_cloud.plus(cloud))
                 events.append((j, []))
                 continue
             width = int(self.kept.count[j])
             front = self.front[j, :width]
             cloud = self.cloud[j, :width]
             front_finish, cloud_finish = (FRONT_FINISH, j), (CLOUD_FINISH, j)
-            rows = before_front.joined(float(self.arrival[j])).rows(
-                f"front_{j}", front_finish, j, front)
+            rows = before_front.rows(f"front_{j}", front_finish, j, front)
             rows.append(Row(f"ready_{j}", cloud_finish, front_finish, 0, j,
                             self.trans[j, :width] + cloud))
             rows += before_cloud.rows(f"unit_{j}", cloud_finish, j, cloud)
             at_device[d] = Path.at(front_finish)
             at_unit[u] = Path.at(cloud_finish)
             events.append((j, rows))
-        first_use = dict.fromkeys(int(u) for u in self.unit)
-        makespan = [row for u in first_use
+        makespan = [row for u in self.units_by_first_use()
                     for row in at_unit[u].rows(f"makespan_{u}", (MAKESPAN, 0), None, None)]
         return events, makespan
 
@@ -233,9 +235,10 @@ class Model:
         its rows; then the rows of the objective in form ``form``. Both builders add
         constraints in this order. Returns the variable to minimise. With ``fold`` the events
         that keep one point are folded away (``folded``; the form must be ``"makespan"``)."""
-        if fold and form != MAKESPAN_FORM and self.n:
-            raise ValueError(f"folding needs the objective form {MAKESPAN_FORM!r}, got {form!r}")
         if fold and self.n:
+            if form != MAKESPAN_FORM:
+                raise ValueError(f"folding needs the objective form {MAKESPAN_FORM!r}, got "
+                                 f"{form!r}")
             by_event, objective_rows = self.folded()
             target = (MAKESPAN, 0)
         else:
