@@ -7,7 +7,8 @@
    on, alone (removing events never delays the others, so OPT is at least that; and the warm
    start's prefix followed by that optimum reaches it). Only that last block is searched; the
    prefix keeps the warm start's choices.
-3. On the block: a quick ``dp`` where it is exact (every device with its own unit); then
+3. On the block: a quick ``dp`` where it is exact (every device with its own unit) and, where
+   that does not prove, a wide beam of the same DP (``dp.beam_search``); then
    large-neighbourhood search (``lns``) on the best schedule; then the LP relaxation's
    certified bound (``lp``), whose solution, rounded (``lp.best_rounding``), also seeds the
    window search (where devices share a unit, the interior-point solution in every run); in a
@@ -41,7 +42,7 @@ import ddp
 from .bounds import cheap_bound
 from .cpsat import solve_cpsat
 from .devices import best_fitted, device_bound, refit_devices
-from .dp import CUT_BUILD_SECONDS_PER_EVENT, LAST_CUT_SHARE, check_supported, solve_dp
+from .dp import CUT_BUILD_SECONDS_PER_EVENT, LAST_CUT_SHARE, beam_search, check_supported, solve_dp
 from .errors import UnsupportedInstance
 from .improve import better_start, improve, warm_start
 from .lns import improve_by_windows, polish
@@ -59,6 +60,14 @@ CPSAT_SHARE = 0.7  # CP-SAT on a small shared-unit block: the windows had only L
 QUICK_SHARE = 0.1  # the first, small exact attempt: this share of the limit, at most
 QUICK_SECONDS = 1.0  # this long
 QUICK_STATES = 200_000
+# where dp is exact, a wide beam (dp.beam_search) after the quick attempt: its schedules are
+# within thousandths of a percent of OPT on near-identical events, where the windows stall. At
+# most BEAM_SHARE of the limit, the width from BEAM_SECONDS_PER_STATE per state and event (2-3
+# microseconds measured at k = 18), a power of two between BEAM_MIN_WIDTH and BEAM_MAX_WIDTH
+BEAM_SHARE = 0.25
+BEAM_SECONDS_PER_STATE = 2e-6
+BEAM_MIN_WIDTH = 256
+BEAM_MAX_WIDTH = 8192
 MILP_MAX_EVENTS = 300  # deterministic runs: CP-SAT on a shared-unit block only up to this size
 CHEAP_BOUND_SECONDS = 1e-4
 CUT_SECONDS_PER_EVENT = 2e-3  # a relaxation's time per event, with room (measured ~1e-3)
@@ -166,6 +175,16 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         bound = max(bound, quick.lower_bound)
         best, best_value = _better(block, quick.choices, best, best_value)
         notes.append(f"quick dp: {quick.message}")
+        width = beam_width(block.n, BEAM_SHARE * limit)
+        if width and not proven(best_value, bound):
+            # the width is sized to the share; the clock stops it at twice that
+            seconds = BEAM_SHARE * limit if deterministic else within_deadline(
+                2 * BEAM_SHARE * limit)
+            found = beam_search(block, width, seconds, hint=best, deterministic=deterministic)
+            best, best_value = _better(block, found, best, best_value)
+            stats["beam"] = {"width": width, "makespan": best_value}
+    # the beam's time comes out of the windows' (after a wide beam they find little)
+    lns_share = LNS_SHARE - BEAM_SHARE / 2 if "beam" in stats else LNS_SHARE
     if not proven(best_value, bound) and block.n * CHEAP_BOUND_SECONDS <= 0.1 * limit:
         # the combinatorial bounds cost about CHEAP_BOUND_SECONDS per event: within a tenth of
         # the limit only (finish adds the cheapest, pair_bound, anyway)
@@ -174,13 +193,14 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
     lp_seconds = 10 * LP_SHARE * limit if deterministic else min(LP_SHARE * limit, remaining)
     if not proven(best_value, bound) and block.n * CUT_BUILD_SECONDS_PER_EVENT > lp_seconds:
         notes.append("LP relaxation: skipped, too large to build in its share of the limit")
-        search_windows(LNS_SHARE)
+        search_windows(lns_share)
     elif not proven(best_value, bound):
         # where devices share a unit, the interior-point solution (the deterministic method's)
         # always: its balance of each device's work rounds better than a simplex vertex
         relaxed = lp_bound(block, best_value, time_limit=lp_seconds,
                            deterministic=deterministic or not exact)
         stats["lp_bound"] = relaxed.value
+        stats["lp_seconds"] = relaxed.seconds
         bound = max(bound, min(best_value, relaxed.value))
         grow_beams = grow_beams or relaxed.value >= best_value * (1 - LP_CLOSE)
         notes.append(f"LP relaxation: {relaxed.status}")
@@ -195,8 +215,8 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
             best_value = float(ddp.evaluate(block, best).makespan)
             # where devices share a unit, HiGHS's search gets most of the time (it finds better
             # schedules there than the windows do), the windows less
-            lns_share = LNS_SHARE if exact else LNS_SHARE / 3
             if not exact:
+                lns_share = LNS_SHARE / 3
                 # many devices on a unit: short windows first take the rounding's small
                 # excesses out cheaply (a long window costs many short ones)
                 search_windows(lns_share / 2, short=True)
@@ -209,7 +229,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
             if from_rounding[1] < best_value:
                 best, best_value = from_rounding
         elif not proven(best_value, bound):
-            search_windows(LNS_SHARE)
+            search_windows(lns_share)
         if not exact and not deterministic and bound < best_value * (1 - VERTEX_GAP):
             # a vertex of the relaxation, its split events chosen together
             vertex = lp_bound(block, best_value, vertex=True, time_limit=min(
@@ -257,8 +277,12 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
     # room for the stopped search's last cuts (three relaxations of the search's time limit
     # each) and the final window pass
     last_cut_seconds = LAST_CUT_SHARE * limit
-    # a relaxation of the block takes about CUT_SECONDS_PER_EVENT per event (at least 0.2 s)
-    cut_reserve = 3 * min(last_cut_seconds, max(0.2, block.n * CUT_SECONDS_PER_EVENT))
+    # a relaxation of the block takes about CUT_SECONDS_PER_EVENT per event (at least 0.2 s),
+    # or, where the block's was solved, at most twice that one's time (the cuts relax suffixes)
+    cut_seconds = max(0.2, block.n * CUT_SECONDS_PER_EVENT)
+    if "lp_seconds" in stats:
+        cut_seconds = min(cut_seconds, 2 * stats["lp_seconds"])
+    cut_reserve = 3 * min(last_cut_seconds, cut_seconds)
     search_limit = remaining - 0.05 * limit - cut_reserve
     if not proven(best_value, bound) and (deterministic or search_limit > MIN_SEARCH_SHARE * limit):
         searched = None
@@ -295,6 +319,15 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
     choices = start.copy()
     choices[first:] = best
     return Outcome(choices, bound, "; ".join(notes), stats)
+
+
+def beam_width(events: int, seconds: float) -> int:
+    """The widest beam of a power-of-two width that ``seconds`` pays for on ``events`` events
+    (``BEAM_MAX_WIDTH`` at most), or 0 when that is below ``BEAM_MIN_WIDTH``."""
+    affordable = seconds / (max(1, events) * BEAM_SECONDS_PER_STATE)
+    if affordable < BEAM_MIN_WIDTH:
+        return 0
+    return min(BEAM_MAX_WIDTH, 1 << int(np.log2(affordable)))
 
 
 def _exact_for(inst: ddp.Instance) -> bool:

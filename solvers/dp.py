@@ -164,6 +164,32 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0,
     return Outcome(choices, bound, message, stats)
 
 
+def beam_search(inst: ddp.Instance, width: int, time_limit: float = 60.0,
+                hint: np.ndarray | None = None, *, deterministic: bool = False,
+                local_search_passes: int = 4) -> np.ndarray:
+    """Choices of ``solve_dp``'s beam search alone, at ``width`` states a stage, polished by
+    single-event local search; in each group the better of that and the hint (DDP's by
+    default), so never worse than the hint.
+
+    A wide beam finds schedules close to OPT where the exact search cannot finish (near-identical
+    events): each stage keeps the ``width`` states of least bound. The clock stops a group's
+    beam at ``time_limit`` (that group keeps the hint's choices); with ``deterministic`` only at
+    ``DETERMINISTIC_GUARD`` times it, so that a rerun gives the same choices.
+    """
+    started = time.perf_counter()
+    check_supported(inst)
+    deadline = started + float(time_limit) * (DETERMINISTIC_GUARD if deterministic else 1.0)
+    choices = warm_start(inst, hint)
+    for events, _, _ in components(inst):
+        group = _Group(inst, events, price_levels(len(events), time_limit),
+                       time_limit=float(time_limit))
+        columns = group.kept.columns_of(choices[events])
+        columns, _ = group.beam(columns, group.makespan_of(columns), deadline, width,
+                                local_search_passes)
+        choices[events] = group.kept.choices_of(columns)
+    return choices
+
+
 @dataclass
 class _Stages:
     """What one run of the stage loop found.
@@ -433,6 +459,18 @@ class _Group:
         self.rebuild(parents, points, self.n - 1, best, columns)
         return _Stages(columns, value, min(pruned, value), visited, True)
 
+    def beam(self, columns: np.ndarray, value: float, deadline: float, width: int,
+             passes: int) -> tuple[np.ndarray, float]:
+        """The beam search of width ``width`` pruned at ``value``, polished: its columns and
+        makespan where it beats ``(columns, value)``, else those (also when ``deadline``
+        passes first)."""
+        beam = self.run_stages(value * (1 - PRUNE_RTOL), deadline, width, 0)
+        if beam.columns is not None:
+            beam_columns, beam_value = self.polish(beam.columns, passes)
+            if beam_value < value:
+                return beam_columns, beam_value
+        return columns, value
+
     def solve(self, hint_points: np.ndarray, deadline: float, beam_width: int,
               max_states: int, passes: int, deterministic: bool = False) -> _GroupAnswer:
         """Incumbent, then the exact search."""
@@ -448,12 +486,8 @@ class _Group:
         candidates.append(self.polish(self.biased_start(), passes))
         best_columns, best_value = min(candidates, key=lambda cv: cv[1])
         if beam_width > 0:
-            beam = self.run_stages(best_value * (1 - PRUNE_RTOL), heuristic_deadline,
-                                   beam_width, max_states)
-            if beam.columns is not None:
-                beam_columns, beam_value = self.polish(beam.columns, passes)
-                if beam_value < best_value:
-                    best_columns, best_value = beam_columns, beam_value
+            best_columns, best_value = self.beam(best_columns, best_value, heuristic_deadline,
+                                                 beam_width, passes)
         # The proof pass keeps only the live stage (memory); a better complete state, rare
         # after the beam, is rebuilt by a second pass pruned at its value, which stores paths.
         incumbent = _Incumbent(best_value)

@@ -118,3 +118,12 @@ def test_restricted_solves_print_their_seconds_and_gaps():
     record = {"rechoose_seconds": 4.04, "rechoose_gap": 2.83e-4,
               "complete_seconds": 103.26, "complete_gap": 0.011907}
     assert restricted.cells(record).split() == ["4.0", "s", "0.0283%", "103.3", "s", "1.1907%"]
+
+
+one_second = benchmark("bench_one_second")
+
+
+def test_one_second_cells_count_the_instances_within_the_target():
+    records = [{"gap": 1e-5, "seconds": 0.5}, {"gap": 2.5e-5, "seconds": 0.93},
+               {"gap": 0.0, "seconds": 0.1}]
+    assert one_second.cell_summary(records).split() == ["2/3", "0.00250%", "0.93", "s"]

@@ -60,6 +60,36 @@ def test_deterministic_runs_repeat_on_a_large_shared_unit_block():
     assert first.objective <= first.stats["lp_rounding"] + 1e-9 * first.objective
 
 
+@given(events=st.integers(1, 100_000), seconds=st.floats(1e-3, 1e4))
+def test_the_beam_width_is_a_power_of_two_its_share_pays_for(events, seconds):
+    from solvers.auto import BEAM_MAX_WIDTH, BEAM_MIN_WIDTH, BEAM_SECONDS_PER_STATE, beam_width
+
+    width = beam_width(events, seconds)
+    if width == 0:
+        assert seconds < BEAM_MIN_WIDTH * events * BEAM_SECONDS_PER_STATE
+        return
+    assert BEAM_MIN_WIDTH <= width <= BEAM_MAX_WIDTH
+    assert width & (width - 1) == 0
+    assert width * events * BEAM_SECONDS_PER_STATE <= seconds * (1 + 1e-12)
+    assert width == BEAM_MAX_WIDTH or 2 * width * events * BEAM_SECONDS_PER_STATE > seconds
+
+
+def test_a_wide_beam_runs_where_the_quick_search_does_not_prove_one_device():
+    """Near-identical events on one device: the quick search stops, the beam gets its share,
+    and a deterministic run repeats."""
+    import instances
+    from solvers.auto import BEAM_SHARE, beam_width
+
+    inst = instances.generate(scenario="paper", events=100, interval="360", seed=0)
+    first = solve(inst, "auto", time_limit=1, deterministic=True)
+    again = solve(inst, "auto", time_limit=1, deterministic=True)
+    assert "quick dp: stopped" in first.message
+    assert first.stats["beam"]["width"] == beam_width(inst.n, BEAM_SHARE * 1)
+    assert first.stats["beam"]["makespan"] >= first.objective
+    assert (first.objective, first.lower_bound) == (again.objective, again.lower_bound)
+    assert (first.choices == again.choices).all()
+
+
 @settings(max_examples=4)
 @given(seed=st.integers(0, 10_000))
 def test_auto_never_worse_than_its_hint(seed):

@@ -70,6 +70,21 @@ def test_dp_equals_brute(inst):
     assert result.method == "dp"
 
 
+@settings(max_examples=30)
+@given(inst=small_dp(), width=st.sampled_from([1, 2, 1 << 20]))
+def test_dp_beam_search_never_worse_than_its_hint_and_exact_when_nothing_is_dropped(inst, width):
+    """A beam keeps every state it can afford: at a width no stage reaches it is the exact DP
+    (the optimum, or the hint where that is within the pruning's 1e-9 of it)."""
+    from solvers.dp import beam_search
+
+    hint = ddp.run_policy(inst, "ddp").choices
+    choices = beam_search(inst, width, time_limit=20, hint=hint)
+    makespan = ddp.evaluate(inst, choices).makespan
+    assert makespan <= ddp.evaluate(inst, hint).makespan
+    if width == 1 << 20:
+        assert makespan <= brute_optimum(inst) * (1 + 1e-9)
+
+
 @settings(max_examples=15)
 @given(inst=small_any())
 def test_cbc_never_overclaims(inst):
