@@ -63,8 +63,11 @@ QUICK_STATES = 200_000
 # where dp is exact, a wide beam (dp.beam_search) after the quick attempt: its schedules are
 # within thousandths of a percent of OPT on near-identical events, where the windows stall. At
 # most BEAM_SHARE of the limit, the width from BEAM_SECONDS_PER_STATE per state and event (2-3
-# microseconds measured at k = 18), a power of two between BEAM_MIN_WIDTH and BEAM_MAX_WIDTH
+# microseconds measured at k = 18), a power of two between BEAM_MIN_WIDTH and BEAM_MAX_WIDTH;
+# only on blocks of at most BEAM_MAX_EVENTS (from 300 events on its schedules fall behind the
+# windows', and its time is theirs)
 BEAM_SHARE = 0.25
+BEAM_MAX_EVENTS = 200
 BEAM_SECONDS_PER_STATE = 2e-6
 BEAM_MIN_WIDTH = 256
 BEAM_MAX_WIDTH = 8192
@@ -175,7 +178,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         bound = max(bound, quick.lower_bound)
         best, best_value = _better(block, quick.choices, best, best_value)
         notes.append(f"quick dp: {quick.message}")
-        width = beam_width(block.n, BEAM_SHARE * limit)
+        width = beam_width(block.n, BEAM_SHARE * limit) if block.n <= BEAM_MAX_EVENTS else 0
         if width and not proven(best_value, bound):
             # the width is sized to the share; the clock stops it at twice that
             seconds = BEAM_SHARE * limit if deterministic else within_deadline(

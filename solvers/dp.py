@@ -10,8 +10,8 @@ How a group is solved (kernels in ``_dp_kernels``, bounds in ``_dp_bounds``):
 1. Dominated points go first: a point no better than another in front time, front + transfer
    time and cloud time can never be needed.
 2. An incumbent: DDP's rule, the hint, the best biased greedy rule (``improve``), a beam search
-   of the same DP (the ``beam_width`` states of least bound per stage), each polished by
-   single-event local search; the best is kept.
+   of the same DP (``beam_width`` states a stage: most of least bound, a quarter spread over
+   the others, ``beam_keep``), each polished by single-event local search; the best is kept.
 3. The exact DP runs stage by stage. States are normalised (an idle device or unit takes the
    arrival or the least ready time, which changes no outcome), reduced to their Pareto set, and
    a child is dropped when its lower bound reaches ``incumbent * (1 - 1e-9)``: a Lagrangian
@@ -61,6 +61,8 @@ CUT_SHARE = 0.02  # seconds per cut: this share of the time limit, at least CUT_
 CUT_SECONDS = 0.5
 LAST_CUT_SHARE = 0.08  # seconds per cut of a stopped search (any suffix length), of the limit
 CUT_BUILD_SECONDS_PER_EVENT = 2e-5  # building a relaxation (numpy, about 1e-5 measured)
+
+BEAM_SPREAD = 0.25  # share of a beam's states taken across the rest, not by least bound
 
 # ``state_cuts(arrival, kept, start, front_free, cloud_free, upper) -> cut or None``
 StateCuts = Callable[..., Any]
@@ -188,6 +190,23 @@ def beam_search(inst: ddp.Instance, width: int, time_limit: float = 60.0,
                                 local_search_passes)
         choices[events] = group.kept.choices_of(columns)
     return choices
+
+
+def beam_keep(state_bounds: np.ndarray, width: int) -> np.ndarray:
+    """Indices (sorted) of the ``width`` states a beam keeps of a stage's ``state_bounds``.
+
+    The ``(1 - BEAM_SPREAD) * width`` of least bound, and ``BEAM_SPREAD * width`` more spread
+    evenly over the others in order of bound: near-identical events give many states of
+    nearly equal bound, and a beam of the least bounds alone fills with near-copies of one
+    partial schedule (docs/solvers.md has the figures).
+    """
+    order = np.argsort(state_bounds, kind="stable")
+    if len(order) <= width:
+        return np.sort(order)
+    best = round(width * (1 - BEAM_SPREAD))
+    rest = order[best:]
+    spread = rest[np.linspace(0, len(rest) - 1, width - best).astype(np.int64)]
+    return np.sort(np.concatenate([order[:best], spread]))
 
 
 @dataclass
@@ -379,7 +398,7 @@ class _Group:
             front_free, cloud_free, parent, point, state_bounds, pruned_here = out
             pruned = min(pruned, pruned_here)
             if beam_width > 0 and len(front_free) > beam_width:
-                keep = np.sort(np.argsort(state_bounds, kind="stable")[:beam_width])
+                keep = beam_keep(state_bounds, beam_width)
                 front_free, cloud_free = front_free[keep], cloud_free[keep]
                 parent, point = parent[keep], point[keep]
             if store and visited + len(front_free) > STORE_BUDGET and beam_width == 0:

@@ -90,6 +90,17 @@ def test_a_wide_beam_runs_where_the_quick_search_does_not_prove_one_device():
     assert (first.choices == again.choices).all()
 
 
+def test_no_beam_on_a_long_block():
+    import instances
+    from solvers.auto import BEAM_MAX_EVENTS
+
+    inst = instances.generate(scenario="paper", events=BEAM_MAX_EVENTS + 1, interval="0",
+                              seed=0)
+    result = solve(inst, "auto", time_limit=1, deterministic=True)
+    assert "quick dp: stopped" in result.message
+    assert "beam" not in result.stats
+
+
 @settings(max_examples=4)
 @given(seed=st.integers(0, 10_000))
 def test_auto_never_worse_than_its_hint(seed):

@@ -147,3 +147,15 @@ def test_dive_finds_a_schedule_at_the_proven_optimum(inst):
     assert _dp_kernels.dive_to_target(*group.kernel_arrays, group.tables, opt * (1 + 1e-12),
                                       10**6, cols)
     assert ddp.evaluate(inst, group.kept.choices_of(cols)).makespan <= opt * (1 + 1e-9)
+
+
+@given(bounds=st.lists(st.floats(0, 100), min_size=1, max_size=60), width=st.integers(1, 80))
+def test_a_beam_keeps_the_least_bounds_and_a_spread_of_the_rest(bounds, width):
+    from solvers.dp import BEAM_SPREAD, beam_keep
+
+    bounds = np.array(bounds)
+    keep = beam_keep(bounds, width)
+    assert len(keep) == min(width, len(bounds))
+    assert (np.diff(keep) > 0).all()
+    least = np.argsort(bounds, kind="stable")[:round(width * (1 - BEAM_SPREAD))]
+    assert set(least.tolist()) <= set(keep.tolist())
