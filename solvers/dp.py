@@ -209,6 +209,21 @@ def beam_keep(state_bounds: np.ndarray, width: int) -> np.ndarray:
     return np.sort(np.concatenate([order[:best], spread]))
 
 
+
+def beam_fit(width: int, stages_left: int, seconds_left: float,
+             seconds_per_state: float) -> int:
+    """The width a beam keeps on: ``width``, or less where ``stages_left`` stages of it at
+    ``seconds_per_state`` (the beam's rate so far) would end after ``seconds_left``; at least 1.
+
+    So a beam on a loaded machine narrows and still ends with a schedule instead of being cut
+    off at its deadline (a deterministic run's deadline is a far guard, so it keeps its width).
+    """
+    if stages_left <= 0 or seconds_per_state <= 0.0:
+        return width
+    affordable = seconds_left / (stages_left * seconds_per_state)
+    return max(1, int(min(width, affordable)))
+
+
 @dataclass
 class _Stages:
     """What one run of the stage loop found.
@@ -381,6 +396,8 @@ class _Group:
                            reason)
 
         seconds_per_state = 0.0  # the last stage's time per state: a stage's time foretold
+        width = beam_width  # a beam narrows where its rate so far foretells the deadline
+        beam_started, beam_parents = time.perf_counter(), 0
         for j in range(self.n):
             if beam_width == 0 and len(front_free) > max_states:
                 return stop(j, f"{len(front_free)} states at event {j} of {self.n} (memory "
@@ -397,8 +414,12 @@ class _Group:
             seconds_per_state = (time.perf_counter() - stage_started) / max(1, parents_in)
             front_free, cloud_free, parent, point, state_bounds, pruned_here = out
             pruned = min(pruned, pruned_here)
-            if beam_width > 0 and len(front_free) > beam_width:
-                keep = beam_keep(state_bounds, beam_width)
+            beam_parents += parents_in
+            if beam_width > 0 and beam_parents >= beam_width:  # a stage's worth: a fair rate
+                width = beam_fit(beam_width, self.n - j - 1, deadline - time.perf_counter(),
+                                 (time.perf_counter() - beam_started) / beam_parents)
+            if beam_width > 0 and len(front_free) > width:
+                keep = beam_keep(state_bounds, width)
                 front_free, cloud_free = front_free[keep], cloud_free[keep]
                 parent, point = parent[keep], point[keep]
             if store and visited + len(front_free) > STORE_BUDGET and beam_width == 0:

@@ -159,3 +159,17 @@ def test_a_beam_keeps_the_least_bounds_and_a_spread_of_the_rest(bounds, width):
     assert (np.diff(keep) > 0).all()
     least = np.argsort(bounds, kind="stable")[:round(width * (1 - BEAM_SPREAD))]
     assert set(least.tolist()) <= set(keep.tolist())
+
+
+@given(width=st.integers(1, 10_000), stages_left=st.integers(0, 5000),
+       seconds_left=st.floats(-1, 100), seconds_per_state=st.floats(0, 1e-3))
+def test_a_beam_narrows_to_the_width_its_time_left_pays_for(width, stages_left, seconds_left,
+                                                           seconds_per_state):
+    from solvers.dp import beam_fit
+
+    fitted = beam_fit(width, stages_left, seconds_left, seconds_per_state)
+    assert 1 <= fitted <= width
+    if stages_left == 0 or seconds_per_state == 0:
+        assert fitted == width
+    elif fitted > 1:  # what is kept fits in the time left
+        assert fitted * stages_left * seconds_per_state <= seconds_left * (1 + 1e-12)
