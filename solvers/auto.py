@@ -7,10 +7,10 @@
    on, alone (removing events never delays the others, so OPT is at least that; and the warm
    start's prefix followed by that optimum reaches it). Only that last block is searched; the
    prefix keeps the warm start's choices.
-3. On the block: a quick ``dp`` where it is exact (every device with its own unit) and, where
-   that does not prove, a wide beam of the same DP (``dp.beam_search``); then
+3. On the block: a quick ``dp`` where it is exact (every device with its own unit); then
    large-neighbourhood search (``lns``) on the best schedule; then the LP relaxation's
-   certified bound (``lp``), whose solution, rounded (``lp.best_rounding``), also seeds the
+   certified bound (``lp``), then, where dp is exact and neither proves, a wide beam of dp's
+   DP (``dp.beam_search``); the relaxation's solution, rounded (``lp.best_rounding``), seeds the
    window search (where devices share a unit, the interior-point solution in every run); in a
    default run, where devices share a unit, a vertex of the relaxation with its split events
    chosen together by HiGHS, every other event at its vertex point
@@ -178,16 +178,18 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         bound = max(bound, quick.lower_bound)
         best, best_value = _better(block, quick.choices, best, best_value)
         notes.append(f"quick dp: {quick.message}")
+
+    def wide_beam() -> None:
+        """Where dp is exact and the block short, ``dp.beam_search`` in its share: the width
+        sized to it, and on a slower machine the beam narrows to end within it."""
+        nonlocal best, best_value
         width = beam_width(block.n, BEAM_SHARE * limit) if block.n <= BEAM_MAX_EVENTS else 0
-        if width and not proven(best_value, bound):
-            # the width is sized to the share; on a slower machine the beam narrows to end
-            # within it (dp.beam_fit)
+        if exact and width and not proven(best_value, bound):
             seconds = BEAM_SHARE * limit if deterministic else within_deadline(BEAM_SHARE * limit)
             found = beam_search(block, width, seconds, hint=best, deterministic=deterministic)
             best, best_value = _better(block, found, best, best_value)
             stats["beam"] = {"width": width, "makespan": best_value}
-    # the beam's time comes out of the windows' (after a wide beam they find little)
-    lns_share = LNS_SHARE - BEAM_SHARE / 2 if "beam" in stats else LNS_SHARE
+
     if not proven(best_value, bound) and block.n * CHEAP_BOUND_SECONDS <= 0.1 * limit:
         # the combinatorial bounds cost about CHEAP_BOUND_SECONDS per event: within a tenth of
         # the limit only (finish adds the cheapest, pair_bound, anyway)
@@ -196,7 +198,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
     lp_seconds = 10 * LP_SHARE * limit if deterministic else min(LP_SHARE * limit, remaining)
     if not proven(best_value, bound) and block.n * CUT_BUILD_SECONDS_PER_EVENT > lp_seconds:
         notes.append("LP relaxation: skipped, too large to build in its share of the limit")
-        search_windows(lns_share)
+        search_windows(LNS_SHARE)
     elif not proven(best_value, bound):
         # where devices share a unit, the interior-point solution (the deterministic method's)
         # always: its balance of each device's work rounds better than a simplex vertex
@@ -207,6 +209,9 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         bound = max(bound, min(best_value, relaxed.value))
         grow_beams = grow_beams or relaxed.value >= best_value * (1 - LP_CLOSE)
         notes.append(f"LP relaxation: {relaxed.status}")
+        wide_beam()  # after the relaxation, which alone proves many at 0 ms
+        # the beam's time comes out of the windows' (after a wide beam they find little)
+        lns_share = LNS_SHARE - BEAM_SHARE / 2 if "beam" in stats else LNS_SHARE
         rounded = best_rounding(relaxed, block)
         if rounded is not None and not proven(best_value, bound):
             # Two starts for the window search: the best schedule so far, and the relaxation's
