@@ -60,13 +60,16 @@ CPSAT_SHARE = 0.7  # CP-SAT on a small shared-unit block: the windows had only L
 QUICK_SHARE = 0.1  # the first, small exact attempt: this share of the limit, at most
 QUICK_SECONDS = 1.0  # this long
 QUICK_STATES = 200_000
-# where dp is exact, a wide beam (dp.beam_search) after the quick attempt: its schedules are
-# within thousandths of a percent of OPT on near-identical events, where the windows stall. At
-# most BEAM_SHARE of the limit, the width from BEAM_SECONDS_PER_STATE per state and event (2-3
-# microseconds measured at k = 18), a power of two between BEAM_MIN_WIDTH and BEAM_MAX_WIDTH;
-# only on blocks of at most BEAM_MAX_EVENTS (from 300 events on its schedules fall behind the
-# windows', and its time is theirs)
-BEAM_SHARE = 0.25
+# where dp is exact, a wide beam (dp.beam_search) after the quick attempt and the relaxation:
+# its schedules are within thousandths of a percent of OPT on near-identical events, where the
+# windows stall. At most BEAM_SHARE of the limit, the width from BEAM_SECONDS_PER_STATE per
+# state and event (3-5 microseconds measured at k = 18, n = 100), between BEAM_MIN_WIDTH and
+# BEAM_MAX_WIDTH; only on blocks of at most BEAM_MAX_EVENTS (from 300 events on its schedules
+# fall behind the windows', and its time is theirs)
+BEAM_SHARE = 0.35
+BEAM_SECONDS_PER_STATE = 3.5e-6
+BEAM_MIN_WIDTH = 256
+BEAM_MAX_WIDTH = 8192
 BEAM_MAX_EVENTS = 200
 BEAM_SECONDS_PER_STATE = 2e-6
 BEAM_MIN_WIDTH = 256
@@ -330,12 +333,12 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
 
 
 def beam_width(events: int, seconds: float) -> int:
-    """The widest beam of a power-of-two width that ``seconds`` pays for on ``events`` events
-    (``BEAM_MAX_WIDTH`` at most), or 0 when that is below ``BEAM_MIN_WIDTH``."""
+    """The widest beam that ``seconds`` pays for on ``events`` events (``BEAM_MAX_WIDTH`` at
+    most), or 0 when that is below ``BEAM_MIN_WIDTH``."""
     affordable = seconds / (max(1, events) * BEAM_SECONDS_PER_STATE)
     if affordable < BEAM_MIN_WIDTH:
         return 0
-    return min(BEAM_MAX_WIDTH, 1 << int(np.log2(affordable)))
+    return int(min(BEAM_MAX_WIDTH, affordable))
 
 
 def _exact_for(inst: ddp.Instance) -> bool:

@@ -61,7 +61,7 @@ def test_deterministic_runs_repeat_on_a_large_shared_unit_block():
 
 
 @given(events=st.integers(1, 100_000), seconds=st.floats(1e-3, 1e4))
-def test_the_beam_width_is_a_power_of_two_its_share_pays_for(events, seconds):
+def test_the_beam_width_is_the_widest_its_share_pays_for(events, seconds):
     from solvers.auto import BEAM_MAX_WIDTH, BEAM_MIN_WIDTH, BEAM_SECONDS_PER_STATE, beam_width
 
     width = beam_width(events, seconds)
@@ -69,9 +69,8 @@ def test_the_beam_width_is_a_power_of_two_its_share_pays_for(events, seconds):
         assert seconds < BEAM_MIN_WIDTH * events * BEAM_SECONDS_PER_STATE
         return
     assert BEAM_MIN_WIDTH <= width <= BEAM_MAX_WIDTH
-    assert width & (width - 1) == 0
     assert width * events * BEAM_SECONDS_PER_STATE <= seconds * (1 + 1e-12)
-    assert width == BEAM_MAX_WIDTH or 2 * width * events * BEAM_SECONDS_PER_STATE > seconds
+    assert width == BEAM_MAX_WIDTH or (width + 1) * events * BEAM_SECONDS_PER_STATE > seconds
 
 
 def test_a_wide_beam_runs_where_the_quick_search_does_not_prove_one_device():
