@@ -97,6 +97,41 @@ def _finish_value(state_front, state_cloud, local_device, local_unit, front_coef
     return value
 
 
+# share of a window's beam taken at even steps over the children left in order of value, not
+# the best: with near-identical events the best fill the beam with near-copies of one partial
+# choice (docs/solvers.md has the figures)
+WINDOW_SPREAD = 0.25
+
+
+@njit
+def _keep_child(c, kept, child_front, child_cloud, child_parent, child_point, state_front,
+                state_cloud, parents, points, offset):
+    """Child ``c`` becomes kept state ``kept`` unless a kept state has no later free time
+    anywhere; returns the new count of kept states."""
+    nd = child_front.shape[1]
+    nu = child_cloud.shape[1]
+    for s in range(kept):
+        better = True
+        for k in range(nd):
+            if state_front[s, k] > child_front[c, k]:
+                better = False
+                break
+        if better:
+            for k in range(nu):
+                if state_cloud[s, k] > child_cloud[c, k]:
+                    better = False
+                    break
+        if better:
+            return kept
+    for k in range(nd):
+        state_front[kept, k] = child_front[c, k]
+    for k in range(nu):
+        state_cloud[kept, k] = child_cloud[c, k]
+    parents[offset, kept] = child_parent[c]
+    points[offset, kept] = child_point[c]
+    return kept + 1
+
+
 @njit
 def window_search(arrival, kept_front, kept_trans, kept_cloud, kept_count, device, unit,
                   columns, start, stop, front_free, cloud_free, front_coef, cloud_coef,
@@ -107,9 +142,10 @@ def window_search(arrival, kept_front, kept_trans, kept_cloud, kept_count, devic
     ``front_coef, cloud_coef, tail_const`` the form of the events from ``stop`` on
     (``tail_forms``). A breadth-first search over the window's events whose states are the free
     times of the devices and units the window uses. A state is dropped when another has no
-    later free time anywhere (it can do no better), then the ``beam_width`` states whose
-    completion with the current columns gives the least makespan are kept. With
-    ``beam_width`` at least the number of non-dominated states this is exact for the window.
+    later free time anywhere (it can do no better); of the others, in order of the makespan of
+    their completion with the current columns, the first ``(1 - WINDOW_SPREAD) * beam_width``
+    are kept and the rest of the beam at even steps over those left. With ``beam_width`` at
+    least the number of non-dominated states this is exact for the window.
     Returns the makespan of ``out_columns`` through the form (the current columns when nothing
     better is found); the caller re-evaluates what it accepts.
     """
@@ -163,6 +199,7 @@ def window_search(arrival, kept_front, kept_trans, kept_cloud, kept_count, devic
     child_value = np.empty(cap)
     sim_front = np.empty(nd)
     sim_cloud = np.empty(nu)
+    skipped = np.zeros(cap, dtype=np.bool_)
     for offset in range(size):
         e = start + offset
         ld = device_slot[device[e]]
@@ -197,35 +234,26 @@ def window_search(arrival, kept_front, kept_trans, kept_cloud, kept_count, devic
                                                   local_unit, front_coef, cloud_coef, outside)
                 made += 1
         order = np.argsort(child_value[:made], kind="mergesort")
+        # the first children by value, then the rest of the beam spread over the children left
+        # in order of value; the children skipped fill what room is left (so a beam wide
+        # enough keeps every child no kept state dominates, as without the spread)
+        head = beam_width - int(WINDOW_SPREAD * beam_width)
         kept = 0
-        for r in range(made):
-            c = order[r]
-            dominated = False
-            for s in range(kept):
-                better = True
-                for k in range(nd):
-                    if state_front[s, k] > child_front[c, k]:
-                        better = False
-                        break
-                if better:
-                    for k in range(nu):
-                        if state_cloud[s, k] > child_cloud[c, k]:
-                            better = False
-                            break
-                if better:
-                    dominated = True
-                    break
-            if dominated:
-                continue
-            for k in range(nd):
-                state_front[kept, k] = child_front[c, k]
-            for k in range(nu):
-                state_cloud[kept, k] = child_cloud[c, k]
-            parents[offset, kept] = child_parent[c]
-            points[offset, kept] = child_point[c]
-            kept += 1
-            if kept == beam_width:
-                break
+        r = 0
+        while r < made and kept < beam_width:
+            stride = max(1, (made - r) // (beam_width - kept)) if kept >= head else 1
+            for q in range(r + 1, min(r + stride, made)):
+                skipped[q] = True
+            kept = _keep_child(order[r], kept, child_front, child_cloud, child_parent,
+                               child_point, state_front, state_cloud, parents, points, offset)
+            r += stride
+        for q in range(made):
+            if skipped[q]:
+                skipped[q] = False
+                if kept < beam_width:
+                    kept = _keep_child(order[q], kept, child_front, child_cloud, child_parent,
+                                       child_point, state_front, state_cloud, parents, points,
+                                       offset)
         count = kept
     # least makespan; among equals, the least total of free times (slack for later windows)
     best = 0

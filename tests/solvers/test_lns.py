@@ -85,6 +85,35 @@ def test_window_search_with_a_wide_beam_is_exact(inst, data):
     assert (out[:start] == columns[:start]).all() and (out[stop:] == columns[stop:]).all()
 
 
+@settings(max_examples=40)
+@given(inst=any_instances(kind="int", max_n=8, max_k=3), data=st.data())
+def test_window_search_with_a_narrow_spread_beam_reports_its_schedule(inst, data):
+    """A beam of 1-8 states (from 4 on, some taken at even steps over the rest): the value it
+    returns is the makespan of its schedule, which keeps every event outside the window."""
+    kept_front, kept_trans, kept_cloud, columns_of, count = kept(inst)
+    columns = np.array([data.draw(st.integers(0, int(count[j]) - 1)) for j in range(inst.n)],
+                       dtype=np.int64)
+    start = data.draw(st.integers(0, inst.n - 1))
+    stop = data.draw(st.integers(start + 1, inst.n))
+    width = data.draw(st.integers(1, 8))
+    events = (inst.arrival, kept_front, kept_trans, kept_cloud, inst.device, inst.unit)
+    front_free, cloud_free = np.zeros(inst.devices), np.zeros(inst.cloud_units)
+    _lns_kernels.run_events(*events, columns, 0, start, front_free, cloud_free)
+    front_coefs, cloud_coefs, consts = _lns_kernels.tail_forms(
+        *events, columns, np.array([stop]), inst.devices, inst.cloud_units)
+    outs = []
+    for _ in range(2):
+        out = np.empty_like(columns)
+        found = _lns_kernels.window_search(inst.arrival, kept_front, kept_trans, kept_cloud,
+                                          count, inst.device, inst.unit, columns, start, stop,
+                                          front_free, cloud_free, front_coefs[0],
+                                          cloud_coefs[0], consts[0], width, out)
+        outs.append(out)
+        assert ddp.evaluate(inst, columns_of[np.arange(inst.n), out]).makespan == found
+        assert (out[:start] == columns[:start]).all() and (out[stop:] == columns[stop:]).all()
+    assert (outs[0] == outs[1]).all()
+
+
 @settings(max_examples=30)
 @given(pair=any_instances_with_choices(kind="dyadic", max_n=12, max_k=3))
 def test_improve_never_worsens_and_reports_the_true_makespan(pair):
