@@ -63,17 +63,15 @@ QUICK_STATES = 200_000
 # where dp is exact, a wide beam (dp.beam_search) after the quick attempt and the relaxation:
 # its schedules are within thousandths of a percent of OPT on near-identical events, where the
 # windows stall. At most BEAM_SHARE of the limit, the width from BEAM_SECONDS_PER_STATE per
-# state and event (3-5 microseconds measured at k = 18, n = 100), between BEAM_MIN_WIDTH and
-# BEAM_MAX_WIDTH; only on blocks of at most BEAM_MAX_EVENTS (from 300 events on its schedules
-# fall behind the windows', and its time is theirs)
+# state and event, between BEAM_MIN_WIDTH and BEAM_MAX_WIDTH. That rate is optimistic (3-5
+# microseconds measured at k = 18, n = 100, with the spread): the beam starts wide and narrows
+# to end within its share (dp.beam_fit). Only on blocks of at most BEAM_MAX_EVENTS (from 300
+# events on its schedules fall behind the windows', and its time is theirs)
 BEAM_SHARE = 0.35
-BEAM_SECONDS_PER_STATE = 3.5e-6
-BEAM_MIN_WIDTH = 256
-BEAM_MAX_WIDTH = 8192
-BEAM_MAX_EVENTS = 200
 BEAM_SECONDS_PER_STATE = 2e-6
 BEAM_MIN_WIDTH = 256
 BEAM_MAX_WIDTH = 8192
+BEAM_MAX_EVENTS = 200
 MILP_MAX_EVENTS = 300  # deterministic runs: CP-SAT on a shared-unit block only up to this size
 CHEAP_BOUND_SECONDS = 1e-4
 CUT_SECONDS_PER_EVENT = 2e-3  # a relaxation's time per event, with room (measured ~1e-3)
