@@ -179,18 +179,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         bound = max(bound, quick.lower_bound)
         best, best_value = _better(block, quick.choices, best, best_value)
         notes.append(f"quick dp: {quick.message}")
-
-    def wide_beam() -> None:
-        """Where dp is exact and the block short, ``dp.beam_search`` in its share: the width
-        sized to it, and on a slower machine the beam narrows to end within it."""
-        nonlocal best, best_value
-        width = beam_width(block.n, BEAM_SHARE * limit) if block.n <= BEAM_MAX_EVENTS else 0
-        if exact and width and not proven(best_value, bound):
-            seconds = BEAM_SHARE * limit if deterministic else within_deadline(BEAM_SHARE * limit)
-            found = beam_search(block, width, seconds, hint=best, deterministic=deterministic)
-            best, best_value = _better(block, found, best, best_value)
-            stats["beam"] = {"width": width, "makespan": best_value}
-
+    relaxation_seconds = None  # the block's relaxation, where solved: how long it took
     if not proven(best_value, bound) and block.n * CHEAP_BOUND_SECONDS <= 0.1 * limit:
         # the combinatorial bounds cost about CHEAP_BOUND_SECONDS per event: within a tenth of
         # the limit only (finish adds the cheapest, pair_bound, anyway)
@@ -206,11 +195,19 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         relaxed = lp_bound(block, best_value, time_limit=lp_seconds,
                            deterministic=deterministic or not exact)
         stats["lp_bound"] = relaxed.value
-        stats["lp_seconds"] = relaxed.seconds
+        relaxation_seconds = relaxed.seconds
         bound = max(bound, min(best_value, relaxed.value))
         grow_beams = grow_beams or relaxed.value >= best_value * (1 - LP_CLOSE)
         notes.append(f"LP relaxation: {relaxed.status}")
-        wide_beam()  # after the relaxation, which alone proves many at 0 ms
+        # where dp is exact and the block short, a wide beam in its share (after the
+        # relaxation, which alone proves many at 0 ms): the width sized to the share, and on a
+        # slower machine the beam narrows to end within it
+        width = beam_width(block.n, BEAM_SHARE * limit) if block.n <= BEAM_MAX_EVENTS else 0
+        if exact and width and not proven(best_value, bound):
+            seconds = BEAM_SHARE * limit if deterministic else within_deadline(BEAM_SHARE * limit)
+            found = beam_search(block, width, seconds, hint=best, deterministic=deterministic)
+            best, best_value = _better(block, found, best, best_value)
+            stats["beam"] = {"width": width, "makespan": best_value}
         # the beam's time comes out of the windows' (after a wide beam they find little)
         lns_share = LNS_SHARE - BEAM_SHARE / 2 if "beam" in stats else LNS_SHARE
         rounded = best_rounding(relaxed, block)
@@ -289,8 +286,8 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
     # a relaxation of the block takes about CUT_SECONDS_PER_EVENT per event (at least 0.2 s),
     # or, where the block's was solved, at most twice that one's time (the cuts relax suffixes)
     cut_seconds = max(0.2, block.n * CUT_SECONDS_PER_EVENT)
-    if "lp_seconds" in stats:
-        cut_seconds = min(cut_seconds, 2 * stats["lp_seconds"])
+    if relaxation_seconds is not None:
+        cut_seconds = min(cut_seconds, 2 * relaxation_seconds)
     cut_reserve = 3 * min(last_cut_seconds, cut_seconds)
     search_limit = remaining - 0.05 * limit - cut_reserve
     if not proven(best_value, bound) and (deterministic or search_limit > MIN_SEARCH_SHARE * limit):

@@ -140,8 +140,7 @@ def solve_dp(inst: ddp.Instance, time_limit: float = 60.0,
     """
     started = time.perf_counter() if started is None else started
     check_supported(inst)
-    # deterministic: the budgets come from time_limit, the clock is only a far guard
-    deadline = started + float(time_limit) * (DETERMINISTIC_GUARD if deterministic else 1.0)
+    deadline = _deadline(started, time_limit, deterministic)
     hint_choices = warm_start(inst, hint)
     choices = hint_choices.copy()
     bound = 0.0
@@ -178,9 +177,8 @@ def beam_search(inst: ddp.Instance, width: int, time_limit: float = 60.0,
     beam at ``time_limit`` (that group keeps the hint's choices); with ``deterministic`` only at
     ``DETERMINISTIC_GUARD`` times it, so that a rerun gives the same choices.
     """
-    started = time.perf_counter()
     check_supported(inst)
-    deadline = started + float(time_limit) * (DETERMINISTIC_GUARD if deterministic else 1.0)
+    deadline = _deadline(time.perf_counter(), time_limit, deterministic)
     choices = warm_start(inst, hint)
     for events, _, _ in components(inst):
         group = _Group(inst, events, price_levels(len(events), time_limit),
@@ -208,6 +206,11 @@ def beam_keep(state_bounds: np.ndarray, width: int) -> np.ndarray:
     spread = rest[np.linspace(0, len(rest) - 1, width - best).astype(np.int64)]
     return np.sort(np.concatenate([order[:best], spread]))
 
+
+def _deadline(started: float, time_limit: float, deterministic: bool) -> float:
+    """When a run started at ``started`` stops: ``time_limit`` later, or, deterministic (its
+    budgets come from ``time_limit``), only at the clock's far guard."""
+    return started + float(time_limit) * (DETERMINISTIC_GUARD if deterministic else 1.0)
 
 
 def beam_fit(width: int, stages_left: int, seconds_left: float,
@@ -414,14 +417,15 @@ class _Group:
             seconds_per_state = (time.perf_counter() - stage_started) / max(1, parents_in)
             front_free, cloud_free, parent, point, state_bounds, pruned_here = out
             pruned = min(pruned, pruned_here)
-            beam_parents += parents_in
-            if beam_width > 0 and beam_parents >= beam_width:  # a stage's worth: a fair rate
-                width = beam_fit(beam_width, self.n - j - 1, deadline - time.perf_counter(),
-                                 (time.perf_counter() - beam_started) / beam_parents)
-            if beam_width > 0 and len(front_free) > width:
-                keep = beam_keep(state_bounds, width)
-                front_free, cloud_free = front_free[keep], cloud_free[keep]
-                parent, point = parent[keep], point[keep]
+            if beam_width > 0:
+                beam_parents += parents_in
+                if beam_parents >= beam_width:  # a stage's worth of states: a fair rate
+                    width = beam_fit(beam_width, self.n - j - 1, deadline - time.perf_counter(),
+                                     (time.perf_counter() - beam_started) / beam_parents)
+                if len(front_free) > width:
+                    keep = beam_keep(state_bounds, width)
+                    front_free, cloud_free = front_free[keep], cloud_free[keep]
+                    parent, point = parent[keep], point[keep]
             if store and visited + len(front_free) > STORE_BUDGET and beam_width == 0:
                 store = False  # too many to keep: rebuild the schedule by a second pass
                 parents, points = [], []
