@@ -10,18 +10,21 @@
 3. On the block: a quick ``dp`` where it is exact (every device with its own unit); then
    large-neighbourhood search (``lns``) on the best schedule; then the LP relaxation's
    certified bound (``lp``), then, where dp is exact and neither proves, a wide beam of dp's
-   DP (``dp.beam_search``); the relaxation's solution, rounded (``lp.best_rounding``), seeds the
-   window search (where devices share a unit, the interior-point solution in every run); in a
-   default run, where devices share a unit, a vertex of the relaxation with its split events
-   chosen together by HiGHS, every other event at its vertex point
+   DP (``dp.beam_search``), and where devices take a shared unit in turn, the same beams run
+   after run (``handoff.beam_in_turn``); the relaxation's solution, rounded
+   (``lp.best_rounding``), seeds the window search (where devices share a unit, the
+   interior-point solution in every run); in a default run, where devices share a unit, a
+   vertex of the relaxation with its split events chosen together by HiGHS, every other event
+   at its vertex point
    (``vertex.complete_vertex``), and where that does not beat the schedule, the schedule's
    own events the vertex splits chosen the same way (``vertex.rechoose``); where devices share
    a unit and the bounds leave more than ``DEVICE_GAP``, the device bound
    (``devices.device_bound``), schedules fitted to it (``best_fitted``) and, where its fixed
    point settles, each device re-chosen whole (``refit_devices``); then, with the time left,
    ``dp`` with the relaxation's affine cuts in the state (``lp.state_cut``), or, where devices
-   share a unit, ``milp-highs`` warm-started from the best schedule (when deterministic:
-   ``cpsat`` on blocks of at most 300 events, more windows on larger ones).
+   take a shared unit in turn, ``dp`` run by run (``handoff.solve_in_turn``), or, where
+   devices share a unit otherwise, ``milp-highs`` warm-started from the best schedule (when
+   deterministic: ``cpsat`` on blocks of at most 300 events, more windows on larger ones).
 4. The reported bound is the largest valid one: the search's, ``min(incumbent, LP bound)``,
    and the cheap combinatorial bounds; the objective is re-evaluated on the whole instance.
 
@@ -44,6 +47,7 @@ from .cpsat import solve_cpsat
 from .devices import best_fitted, device_bound, refit_devices
 from .dp import CUT_BUILD_SECONDS_PER_EVENT, LAST_CUT_SHARE, beam_search, check_supported, solve_dp
 from .errors import UnsupportedInstance
+from .handoff import beam_in_turn, device_runs, solve_in_turn
 from .improve import better_start, improve, warm_start
 from .lns import improve_by_windows, polish
 from .lp import best_rounding, lp_bound, state_cut
@@ -143,6 +147,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
     # search cannot close the gap (devices sharing a unit) or the relaxation says the schedule
     # is the weak side
     exact = _exact_for(block)
+    runs = None if exact else device_runs(block)  # devices that take a shared unit in turn
     grow_beams = not exact
 
     def within_deadline(seconds: float) -> float:
@@ -199,13 +204,19 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         bound = max(bound, min(best_value, relaxed.value))
         grow_beams = grow_beams or relaxed.value >= best_value * (1 - LP_CLOSE)
         notes.append(f"LP relaxation: {relaxed.status}")
-        # where dp is exact and the block short, a wide beam in its share (after the
-        # relaxation, which alone proves many at 0 ms): the width sized to the share, and on a
-        # slower machine the beam narrows to end within it
-        width = beam_width(block.n, BEAM_SHARE * limit) if block.n <= BEAM_MAX_EVENTS else 0
-        if exact and width and not proven(best_value, bound):
+        # where dp is exact, or devices take the unit in turn (dp is then exact run by run),
+        # and the block or its runs are short: a wide beam in its share (after the relaxation,
+        # which alone proves many at 0 ms), the width sized to the share; on a slower machine
+        # the beam narrows to end within it
+        longest = block.n if exact else max(map(len, runs)) if runs is not None else None
+        width = beam_width(block.n, BEAM_SHARE * limit) \
+            if longest is not None and longest <= BEAM_MAX_EVENTS else 0
+        if width and not proven(best_value, bound):
             seconds = BEAM_SHARE * limit if deterministic else within_deadline(BEAM_SHARE * limit)
-            found = beam_search(block, width, seconds, hint=best, deterministic=deterministic)
+            if exact:
+                found = beam_search(block, width, seconds, hint=best, deterministic=deterministic)
+            else:
+                found = beam_in_turn(block, runs, width, seconds, deterministic=deterministic)
             best, best_value = _better(block, found, best, best_value)
             stats["beam"] = {"width": width, "makespan": best_value}
         # the beam's time comes out of the windows' (after a wide beam they find little)
@@ -303,6 +314,13 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
                 searched = solve_dp(block, time_limit=search_limit, hint=best,
                                     state_cuts=state_cut, last_cut_seconds=last_cut_seconds)
             notes.append(f"dp: {searched.message}")
+        elif runs is not None:  # devices in turn: dp run by run is exact
+            searched = solve_in_turn(block, runs, SEARCH_SHARE * limit if deterministic
+                                     else search_limit, best, deterministic=deterministic,
+                                     states_per_second=DP_STATES_PER_SECOND,
+                                     state_cuts=partial(state_cut, deterministic=True)
+                                     if deterministic else state_cut)
+            notes.append(f"dp in turn: {searched.message}")
         elif block.n <= MILP_MAX_EVENTS and deterministic:
             # CP-SAT has a deterministic time; HiGHS has none
             searched = solve_cpsat(block, time_limit=10 * limit, hint=best, workers=1,
