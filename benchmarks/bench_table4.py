@@ -11,7 +11,10 @@ certified gap ``(objective - lower_bound) / objective`` and, per cell, the media
 and how many are within 0.01% (the target docs/solvers.md measures these sizes against).
 
     python benchmarks/bench_table4.py [--devices 32,128] [--seeds 4] [--first-seed 0]
-        [--time-limit 60] [--baseline DIR]
+        [--time-limit 60] [--interval 0-720] [--baseline DIR]
+
+``--interval 0`` gives the same shapes with every stream starting at once: the devices then
+take the unit in turn (docs/solvers.md, "Devices that take the unit in turn").
 
 ``DIR`` holds the packages of an earlier commit, e.g.
 
@@ -47,14 +50,15 @@ def table4_cells(devices: list[int]) -> list:
             and any(text in row.key for text in wanted)]
 
 
-def run_child(devices: list[int], seeds: range, time_limit: float) -> None:
+def run_child(devices: list[int], seeds: range, time_limit: float, interval: str) -> None:
     """Solve every instance in this process (the tree on ``sys.path``); one JSON line each."""
     import instances
     from solvers import solve
 
     for row in table4_cells(devices):
         for seed in seeds:
-            inst = instances.generate(seed=seed, **row.generate_kwargs())
+            inst = instances.generate(seed=seed, **{**row.generate_kwargs(),
+                                                    "interval": interval})
             started = time.perf_counter()
             result = solve(inst, "auto", time_limit=time_limit)
             print(json.dumps({"cell": row.key, "seed": seed, "n": inst.n,
@@ -102,17 +106,20 @@ def main() -> None:
     parser.add_argument("--first-seed", type=int, default=0,
                         help="the cells' seeds from this one on (default 0)")
     parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--interval", default="0-720",
+                        help="ms between each stream's arrivals (default 0-720, the cells')")
     parser.add_argument("--baseline", type=Path, help="a folder with an earlier tree's packages")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     devices = [int(text) for text in args.devices.split(",")]
     if args.child:
         run_child(devices, range(args.first_seed, args.first_seed + args.seeds),
-                  args.time_limit)
+                  args.time_limit, args.interval)
         return
     records = run_trees(__file__, ["--devices", args.devices, "--seeds", str(args.seeds),
                                    "--first-seed", str(args.first_seed),
-                                   "--time-limit", str(args.time_limit)], args.baseline)
+                                   "--time-limit", str(args.time_limit),
+                                   "--interval", args.interval], args.baseline)
     trees = list(records)
     print(f"{'cell':<16} {'seed':>4} {'n':>5}  " + "  ".join(f"{name:>22}" for name in trees))
     for index, record in enumerate(records["this tree"]):
