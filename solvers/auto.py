@@ -147,7 +147,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
     # search cannot close the gap (devices sharing a unit) or the relaxation says the schedule
     # is the weak side
     exact = _exact_for(block)
-    runs = None if exact else device_runs(block)  # devices that take a shared unit in turn
+    chains = None if exact else device_runs(block)  # devices that take a shared unit in turn
     grow_beams = not exact
 
     def within_deadline(seconds: float) -> float:
@@ -208,7 +208,8 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         # and the block or its runs are short: a wide beam in its share (after the relaxation,
         # which alone proves many at 0 ms), the width sized to the share; on a slower machine
         # the beam narrows to end within it
-        longest = block.n if exact else max(map(len, runs)) if runs is not None else None
+        longest = block.n if exact else None if chains is None else max(
+            len(run) for chain in chains for run in chain)
         width = beam_width(block.n, BEAM_SHARE * limit) \
             if longest is not None and longest <= BEAM_MAX_EVENTS else 0
         if width and not proven(best_value, bound):
@@ -216,7 +217,7 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
             if exact:
                 found = beam_search(block, width, seconds, hint=best, deterministic=deterministic)
             else:
-                found = beam_in_turn(block, runs, width, seconds, deterministic=deterministic)
+                found = beam_in_turn(block, chains, width, seconds, deterministic=deterministic)
             best, best_value = _better(block, found, best, best_value)
             stats["beam"] = {"width": width, "makespan": best_value}
         # the beam's time comes out of the windows' (after a wide beam they find little)
@@ -314,8 +315,8 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
                 searched = solve_dp(block, time_limit=search_limit, hint=best,
                                     state_cuts=state_cut, last_cut_seconds=last_cut_seconds)
             notes.append(f"dp: {searched.message}")
-        elif runs is not None:  # devices in turn: dp run by run is exact
-            searched = solve_in_turn(block, runs, SEARCH_SHARE * limit if deterministic
+        elif chains is not None:  # devices in turn: dp run by run is exact
+            searched = solve_in_turn(block, chains, SEARCH_SHARE * limit if deterministic
                                      else search_limit, best, deterministic=deterministic,
                                      states_per_second=DP_STATES_PER_SECOND,
                                      state_cuts=partial(state_cut, deterministic=True)

@@ -9,7 +9,9 @@ one is still free from 0. The rest of the schedule depends on that number alone,
 worse when it falls (the recurrence is monotone), so an optimum of the whole is: each device's
 run of events, in turn, chosen to free the unit soonest after the previous run left it free. Each
 run is a one-device problem, where ``dp`` is exact; the unit free time it starts from is a
-stand-in first event that holds the unit until then and nothing else (``run_instance``).
+stand-in first event that holds the unit until then and nothing else (``run_instance``). With
+several units, each unit's group of events (``components``) is such a chain of its own, and the
+makespan the largest of theirs.
 
 ``beam_in_turn`` makes a schedule so, each run by ``dp``'s wide beam; ``solve_in_turn`` solves the
 runs so by ``dp``'s exact search: with every run proven the chain is exact, and otherwise the
@@ -25,22 +27,28 @@ import numpy as np
 
 import ddp
 
+from .components import components
 from .dp import StateCuts, beam_search, solve_dp
 from .result import Outcome
 
 
-def device_runs(inst: ddp.Instance) -> list[np.ndarray] | None:
-    """The runs of consecutive events of one device, in order, when every event uses one cloud
-    unit, there are at least two devices and each device's events form a single run; else
-    None."""
-    if inst.n < 2 or len(np.unique(inst.unit)) != 1:
-        return None
-    starts = np.flatnonzero(np.diff(inst.device)) + 1
-    bounds = np.concatenate([[0], starts, [inst.n]])
-    runs = [np.arange(a, b) for a, b in pairwise(bounds)]
-    if len(runs) < 2 or len(runs) != len(np.unique(inst.device)):
-        return None  # one device, or a device with two runs (it is open across a handoff)
-    return runs
+def device_runs(inst: ddp.Instance) -> list[list[np.ndarray]] | None:
+    """For each group of events that shares a unit (``components``), the runs of consecutive
+    events of one device in that unit's order: when every group has one unit and each device's
+    events form a single run in it, and some group has several devices; else None."""
+    chains = []
+    for events, devices, units in components(inst):
+        if len(units) != 1:
+            return None
+        starts = np.flatnonzero(np.diff(inst.device[events])) + 1
+        bounds = np.concatenate([[0], starts, [len(events)]])
+        runs = [events[a:b] for a, b in pairwise(bounds)]
+        if len(runs) != len(devices):
+            return None  # a device with two runs: it is open across a handoff
+        chains.append(runs)
+    if all(len(runs) == 1 for runs in chains):
+        return None  # every device with its own unit: dp's own case
+    return chains
 
 
 def run_instance(inst: ddp.Instance, run: np.ndarray, unit_free: float) -> ddp.Instance:
@@ -55,25 +63,29 @@ def run_instance(inst: ddp.Instance, run: np.ndarray, unit_free: float) -> ddp.I
     return ddp.Instance(arrival, front, trans, cloud, time_unit=inst.time_unit)
 
 
-def beam_in_turn(inst: ddp.Instance, runs: list[np.ndarray], width: int, time_limit: float,
-                 *, deterministic: bool = False) -> np.ndarray:
+def beam_in_turn(inst: ddp.Instance, chains: list[list[np.ndarray]], width: int,
+                 time_limit: float, *, deterministic: bool = False) -> np.ndarray:
     """Choices of ``inst`` made run by run (``device_runs``): each run by ``dp.beam_search`` at
     ``width`` states a stage from the unit free time the runs before it left, in
     ``time_limit`` seconds shared between the runs (with ``deterministic`` the beams run to
     their end: a rerun gives the same choices)."""
     started = time.perf_counter()
     choices = np.zeros(inst.n, dtype=np.int64)
-    unit_free = 0.0
-    for index, run in enumerate(runs):
-        part = run_instance(inst, run, unit_free)
-        found = beam_search(part, width, _share(time_limit, started, len(runs), index,
-                                                deterministic), deterministic=deterministic)
-        choices[run] = found[1:]
-        unit_free = float(ddp.evaluate(part, found).makespan)
+    events = sum(len(run) for chain in chains for run in chain)
+    done = 0
+    for chain in chains:
+        unit_free = 0.0
+        for run in chain:
+            part = run_instance(inst, run, unit_free)
+            found = beam_search(part, width, _share(time_limit, started, events, done, run,
+                                                    deterministic), deterministic=deterministic)
+            choices[run] = found[1:]
+            unit_free = float(ddp.evaluate(part, found).makespan)
+            done += len(run)
     return choices
 
 
-def solve_in_turn(inst: ddp.Instance, runs: list[np.ndarray], time_limit: float,
+def solve_in_turn(inst: ddp.Instance, chains: list[list[np.ndarray]], time_limit: float,
                   hint: np.ndarray, *, deterministic: bool = False,
                   states_per_second: int | None = None,
                   state_cuts: StateCuts | None = None) -> Outcome:
@@ -86,32 +98,42 @@ def solve_in_turn(inst: ddp.Instance, runs: list[np.ndarray], time_limit: float,
 
     The bound: each run's ``dp`` bounds its own last finish from the unit free time it started
     at, and a run's optimum falls by at most as much as that time does (the recurrence adds
-    and takes maxima), so the runs' gaps add up: the chain's makespan minus the sum of its
-    runs' gaps is a lower bound of OPT, the optimum when every run is proven."""
+    and takes maxima), so the runs' gaps add up: a unit's last finish minus the sum of its
+    runs' gaps is a lower bound of OPT (the optimum when every run is proven), and so is the
+    largest of these over the units."""
     started = time.perf_counter()
     choices = np.zeros(inst.n, dtype=np.int64)
-    unit_free = 0.0
-    gaps = 0.0
+    events = sum(len(run) for chain in chains for run in chain)
+    done = 0
+    runs = 0
+    bound = 0.0
     proven_runs = 0
-    for index, run in enumerate(runs):
-        part = run_instance(inst, run, unit_free)
-        share = _share(time_limit, started, len(runs), index, deterministic)
-        found = solve_dp(part, time_limit=share, hint=np.concatenate([[0], hint[run]]),
-                         deterministic=deterministic, state_cuts=state_cuts,
-                         max_visited=None if states_per_second is None
-                         else int(states_per_second * share))
-        choices[run] = found.choices[1:]
-        unit_free = float(ddp.evaluate(part, found.choices).makespan)
-        gaps += max(0.0, unit_free - found.lower_bound)
-        proven_runs += found.stats["complete"]
-    return Outcome(choices, unit_free - gaps, f"{proven_runs} of {len(runs)} runs proven",
-                   {"runs": len(runs), "proven_runs": proven_runs})
+    for chain in chains:
+        unit_free = 0.0
+        gaps = 0.0
+        for run in chain:
+            part = run_instance(inst, run, unit_free)
+            share = _share(time_limit, started, events, done, run, deterministic)
+            found = solve_dp(part, time_limit=share, hint=np.concatenate([[0], hint[run]]),
+                             deterministic=deterministic, state_cuts=state_cuts,
+                             max_visited=None if states_per_second is None
+                             else int(states_per_second * share))
+            choices[run] = found.choices[1:]
+            unit_free = float(ddp.evaluate(part, found.choices).makespan)
+            gaps += max(0.0, unit_free - found.lower_bound)
+            proven_runs += found.stats["complete"]
+            runs += 1
+            done += len(run)
+        bound = max(bound, unit_free - gaps)
+    return Outcome(choices, bound, f"{proven_runs} of {runs} runs proven",
+                   {"runs": runs, "proven_runs": proven_runs})
 
 
-def _share(time_limit: float, started: float, runs: int, index: int,
+def _share(time_limit: float, started: float, events: int, done: int, run: np.ndarray,
            deterministic: bool) -> float:
-    """Run ``index``'s seconds: an equal share of the limit (deterministic), or of the time
-    left among the runs left."""
+    """Seconds for ``run`` when ``done`` of the runs' ``events`` are done: its events' share of
+    the limit (deterministic), or of the time left among the events left."""
     if deterministic:
-        return time_limit / runs
-    return max(0.0, time_limit - (time.perf_counter() - started)) / (runs - index)
+        return time_limit * len(run) / events
+    left = max(0.0, time_limit - (time.perf_counter() - started))
+    return left * len(run) / (events - done)
