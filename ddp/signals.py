@@ -7,11 +7,19 @@ inside a numba function, it becomes a ``SystemError``. The handlers that ``catch
 installs record the signal before they raise, so that whatever exception reaches the caller, it
 can tell an interruption from a bug (``received``), and a long wait (a solve) can raise the
 interruption again if it was lost (``raise_if_received``).
+
+Raised inside a callback that native code makes into Python (numba's compiler calls one through
+ctypes as it loads a cached kernel), the exception cannot leave the callback: Python reports it
+through ``sys.unraisablehook`` ("Exception ignored on calling ctypes callback function", a
+traceback) and goes on. Within ``catching_signals`` that report is dropped for the interruption
+of a signal that arrived, which is remembered and raised again; any other goes to the hook
+there was.
 """
 
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,9 +68,19 @@ def catching_signals() -> Iterator[None]:
     previous = {signal.SIGTERM: signal.signal(signal.SIGTERM, _handle)}
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         previous[signal.SIGINT] = signal.signal(signal.SIGINT, _handle)
+    previous_hook = sys.unraisablehook
+
+    def unraisable(report) -> None:
+        if _received is not None and isinstance(report.exc_value,
+                                                (KeyboardInterrupt, Terminated)):
+            return  # remembered, raised again: the report would only be noise
+        previous_hook(report)
+
+    sys.unraisablehook = unraisable
     try:
         yield
     finally:
+        sys.unraisablehook = previous_hook
         for signum, handler in previous.items():
             signal.signal(signum, handler)
         _received = None

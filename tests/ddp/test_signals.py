@@ -3,8 +3,10 @@ interruption that a native call turned into another exception, or dropped, is st
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
+import sys
 import time
 
 import pytest
@@ -47,3 +49,21 @@ def test_an_ignored_sigint_stays_ignored():
             assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def test_an_interruption_inside_a_native_callback_is_not_reported_but_raised_again(
+        monkeypatch):
+    # numba's compiler calls into Python through ctypes as it loads a cached kernel: a signal
+    # handled there raises inside the callback, which cannot pass the exception on
+    reported = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda report: reported.append(
+        report.exc_type))
+    callback = ctypes.CFUNCTYPE(None)(lambda: deliver(signal.SIGTERM))
+    failing = ctypes.CFUNCTYPE(None)(lambda: 1 / 0)
+    with catching_signals():
+        callback()
+        assert received() == signal.SIGTERM
+        with pytest.raises(Terminated):
+            raise_if_received()
+        failing()  # any other exception lost there still goes to the hook there was
+    assert reported == [ZeroDivisionError]
