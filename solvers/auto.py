@@ -208,10 +208,10 @@ def solve_auto(inst: ddp.Instance, time_limit: float = 60.0, hint: np.ndarray | 
         # and the block or its runs are short: a wide beam in its share (after the relaxation,
         # which alone proves many at 0 ms), the width sized to the share; on a slower machine
         # the beam narrows to end within it
-        longest = block.n if exact else None if chains is None else max(
+        longest = block.n if exact or chains is None else max(
             len(run) for chain in chains for run in chain)
         width = beam_width(block.n, BEAM_SHARE * limit) \
-            if longest is not None and longest <= BEAM_MAX_EVENTS else 0
+            if (exact or chains is not None) and longest <= BEAM_MAX_EVENTS else 0
         if width and not proven(best_value, bound):
             seconds = BEAM_SHARE * limit if deterministic else within_deadline(BEAM_SHARE * limit)
             if exact:

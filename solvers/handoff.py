@@ -21,6 +21,7 @@ runs' gaps add up to a certified one.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from itertools import pairwise
 
 import numpy as np
@@ -69,20 +70,10 @@ def beam_in_turn(inst: ddp.Instance, chains: list[list[np.ndarray]], width: int,
     ``width`` states a stage from the unit free time the runs before it left, in
     ``time_limit`` seconds shared between the runs (with ``deterministic`` the beams run to
     their end: a rerun gives the same choices)."""
-    started = time.perf_counter()
-    choices = np.zeros(inst.n, dtype=np.int64)
-    events = sum(len(run) for chain in chains for run in chain)
-    done = 0
-    for chain in chains:
-        unit_free = 0.0
-        for run in chain:
-            part = run_instance(inst, run, unit_free)
-            found = beam_search(part, width, _share(time_limit, started, events, done, run,
-                                                    deterministic), deterministic=deterministic)
-            choices[run] = found[1:]
-            unit_free = float(ddp.evaluate(part, found).makespan)
-            done += len(run)
-    return choices
+    def beam(part: ddp.Instance, run: np.ndarray, seconds: float) -> Outcome:
+        return Outcome(beam_search(part, width, seconds, deterministic=deterministic), 0.0)
+
+    return _in_turn(inst, chains, time_limit, deterministic, beam).choices
 
 
 def solve_in_turn(inst: ddp.Instance, chains: list[list[np.ndarray]], time_limit: float,
@@ -101,11 +92,25 @@ def solve_in_turn(inst: ddp.Instance, chains: list[list[np.ndarray]], time_limit
     and takes maxima), so the runs' gaps add up: a unit's last finish minus the sum of its
     runs' gaps is a lower bound of OPT (the optimum when every run is proven), and so is the
     largest of these over the units."""
+    def exact(part: ddp.Instance, run: np.ndarray, seconds: float) -> Outcome:
+        return solve_dp(part, time_limit=seconds, hint=np.concatenate([[0], hint[run]]),
+                        deterministic=deterministic, state_cuts=state_cuts,
+                        max_visited=None if states_per_second is None
+                        else int(states_per_second * seconds))
+
+    return _in_turn(inst, chains, time_limit, deterministic, exact)
+
+
+def _in_turn(inst: ddp.Instance, chains: list[list[np.ndarray]], time_limit: float,
+             deterministic: bool,
+             solve_run: Callable[[ddp.Instance, np.ndarray, float], Outcome]) -> Outcome:
+    """The chains walked run by run: ``solve_run(part, run, seconds)`` chooses the points of
+    ``run_instance(inst, run, unit free)`` (the stand-in's first) in ``seconds``, a share of
+    ``time_limit`` by events; the bound is the chain's (``solve_in_turn``)."""
     started = time.perf_counter()
     choices = np.zeros(inst.n, dtype=np.int64)
-    events = sum(len(run) for chain in chains for run in chain)
-    done = 0
-    runs = 0
+    runs = [len(run) for chain in chains for run in chain]
+    events, done = sum(runs), 0
     bound = 0.0
     proven_runs = 0
     for chain in chains:
@@ -113,28 +118,18 @@ def solve_in_turn(inst: ddp.Instance, chains: list[list[np.ndarray]], time_limit
         gaps = 0.0
         for run in chain:
             part = run_instance(inst, run, unit_free)
-            share = _share(time_limit, started, events, done, run, deterministic)
-            found = solve_dp(part, time_limit=share, hint=np.concatenate([[0], hint[run]]),
-                             deterministic=deterministic, state_cuts=state_cuts,
-                             max_visited=None if states_per_second is None
-                             else int(states_per_second * share))
+            if deterministic:
+                seconds = time_limit * len(run) / events
+            else:  # the time left, shared by the events left
+                left = max(0.0, time_limit - (time.perf_counter() - started))
+                seconds = left * len(run) / (events - done)
+            found = solve_run(part, run, seconds)
             choices[run] = found.choices[1:]
             unit_free = float(ddp.evaluate(part, found.choices).makespan)
             gaps += max(0.0, unit_free - found.lower_bound)
-            proven_runs += found.stats["complete"]
-            runs += 1
+            proven_runs += bool(found.stats.get("complete", False))
             done += len(run)
         # lowered like dp's own bounds, for the rounding of the sums above
         bound = max(bound, (unit_free - gaps) * (1 - BOUND_SAFETY))
-    return Outcome(choices, bound, f"{proven_runs} of {runs} runs proven",
-                   {"runs": runs, "proven_runs": proven_runs})
-
-
-def _share(time_limit: float, started: float, events: int, done: int, run: np.ndarray,
-           deterministic: bool) -> float:
-    """Seconds for ``run`` when ``done`` of the runs' ``events`` are done: its events' share of
-    the limit (deterministic), or of the time left among the events left."""
-    if deterministic:
-        return time_limit * len(run) / events
-    left = max(0.0, time_limit - (time.perf_counter() - started))
-    return left * len(run) / (events - done)
+    return Outcome(choices, bound, f"{proven_runs} of {len(runs)} runs proven",
+                   {"runs": len(runs), "proven_runs": proven_runs})
